@@ -1,0 +1,68 @@
+import { randomUUID } from 'node:crypto'
+import formbody from '@fastify/formbody'
+import swagger from '@fastify/swagger'
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
+import type { Config } from './config.js'
+import { eviRoutes } from './domains/evi/evi.routes.js'
+import { AccountService } from './shared/auth/accounts.service.js'
+import { installAuth } from './shared/http/auth.js'
+import { installErrorHandling } from './shared/http/error-handler.js'
+import { ErrorResponse, HTTPValidationError } from './shared/http/schemas.js'
+import { registerSystemRoutes, type HealthContributor } from './shared/http/system.routes.js'
+import { installValidation } from './shared/http/validation.js'
+import type { Db } from './shared/storage/db.js'
+
+export const VERSION = '0.1.0'
+
+export interface AppDeps {
+  config: Config
+  db: Db
+  /** A pino logger options object, `false` to silence, or omitted for the config's level. */
+  logger?: FastifyServerOptions['logger']
+  health?: HealthContributor[]
+}
+
+const REQUEST_ID = /^[\w.-]{1,128}$/
+
+/** Builds the whole HTTP API. No listen(), no globals: tests call this and use inject(). */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const { config, db } = deps
+  const app = Fastify({
+    logger: deps.logger ?? {
+      level: config.logLevel,
+      redact: ['req.headers["x-hume-api-key"]', 'req.headers.authorization'],
+      serializers: {
+        // Sockets carry credentials in the query string; keep them out of the logs.
+        req: (req) => ({ method: req.method, url: req.url.replace(/(api_key|access_token)=[^&]*/g, '$1=[redacted]') }),
+      },
+    },
+    bodyLimit: config.bodyLimit,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id']
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID()
+    },
+    ajv: undefined,
+  })
+  app.addSchema(ErrorResponse)
+  app.addSchema(HTTPValidationError)
+  installValidation(app, [ErrorResponse, HTTPValidationError])
+  installErrorHandling(app)
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id)
+  })
+
+  await app.register(formbody, { bodyLimit: config.bodyLimit })
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'Prosodia (Hume-compatible API)', version: VERSION },
+      components: { securitySchemes: { apiKey: { type: 'apiKey', in: 'header', name: 'X-Hume-Api-Key' } } },
+      security: [{ apiKey: [] }],
+    },
+  })
+
+  const accounts = new AccountService(db.kysely, config.tokenTtlSeconds)
+  installAuth(app, accounts)
+  registerSystemRoutes(app, { accounts, dialect: db.dialect, version: VERSION, health: deps.health ?? [] })
+  await app.register(eviRoutes, { db: db.kysely })
+  return app
+}

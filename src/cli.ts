@@ -1,0 +1,43 @@
+import { loadConfig } from './config.js'
+import { AccountService } from './shared/auth/accounts.service.js'
+import { databaseUrlFor, openDb } from './shared/storage/db.js'
+import { migrateToLatest } from './shared/storage/migrate.js'
+
+const USAGE = `usage:
+  prosodia accounts create NAME    create an account; prints {"account_id","api_key","secret_key"}
+`
+
+type Command = (args: string[]) => Promise<number>
+
+const commands: Record<string, Command> = {
+  'accounts create': async ([name]) => {
+    if (!name) {
+      process.stderr.write(USAGE)
+      return 2
+    }
+    const config = loadConfig(process.env)
+    const db = openDb(databaseUrlFor(config))
+    try {
+      await migrateToLatest(db)
+      const created = await new AccountService(db.kysely, config.tokenTtlSeconds).create(name)
+      process.stdout.write(JSON.stringify(created) + '\n')
+      return 0
+    } finally {
+      await db.close()
+    }
+  },
+}
+
+/** Other modules (e.g. model download) add commands here before `runCli` runs. */
+export function addCommand(name: string, command: Command): void {
+  commands[name] = command
+}
+
+export async function runCli(argv: string[]): Promise<number> {
+  for (const [name, command] of Object.entries(commands)) {
+    const words = name.split(' ')
+    if (words.every((w, i) => argv[i] === w)) return command(argv.slice(words.length))
+  }
+  process.stderr.write(USAGE)
+  return argv.length === 0 || argv[0] === '--help' ? 0 : 2
+}

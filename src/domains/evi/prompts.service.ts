@@ -1,0 +1,26 @@
+import type { Kysely } from 'kysely'
+import type { Database, EviVersionRow } from '../../shared/storage/database.js'
+import type { PromptPayload, ReturnPrompt } from './prompts.schemas.js'
+import { VersionedService } from './versions.service.js'
+
+export function toReturnPrompt(row: EviVersionRow, versionType: 'FIXED' | 'LATEST' = 'FIXED'): ReturnPrompt {
+  const payload = JSON.parse(row.payload) as PromptPayload
+  return {
+    id: row.id,
+    version: row.version,
+    version_type: versionType,
+    version_description: row.version_description,
+    name: row.name,
+    created_on: row.created_on,
+    modified_on: row.modified_on,
+    text: payload.text,
+  }
+}
+
+export function createPromptService(db: Kysely<Database>): VersionedService<ReturnPrompt> {
+  return new VersionedService(db, {
+    kind: 'prompt',
+    label: 'Prompt',
+    toReturn: async (rows) => rows.map((r) => toReturnPrompt(r)),
+  })
+}

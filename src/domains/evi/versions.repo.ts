@@ -1,0 +1,120 @@
+import type { Kysely } from 'kysely'
+import type { Database, EviKind, EviVersionRow, NewEviVersionRow } from '../../shared/storage/database.js'
+
+type Q = Kysely<Database>
+
+export interface Scope {
+  accountId: string
+  kind: EviKind
+}
+
+export interface ListFilter {
+  id?: string
+  name?: string
+  restrictToMostRecent: boolean
+  limit: number
+  offset: number
+}
+
+function scoped(db: Q, scope: Scope, f: Pick<ListFilter, 'id' | 'name' | 'restrictToMostRecent'>) {
+  let q = db
+    .selectFrom('evi_versions as v')
+    .where('v.account_id', '=', scope.accountId)
+    .where('v.kind', '=', scope.kind)
+  if (f.id !== undefined) q = q.where('v.id', '=', f.id)
+  if (f.name !== undefined) q = q.where('v.name', '=', f.name)
+  if (f.restrictToMostRecent) {
+    q = q.where('v.version', '=', (eb) =>
+      eb
+        .selectFrom('evi_versions as w')
+        .select((w) => w.fn.max('w.version').as('m'))
+        .whereRef('w.id', '=', 'v.id'),
+    )
+  }
+  return q
+}
+
+/** One page of rows, newest first, and how many rows match in all. */
+export async function list(db: Q, scope: Scope, f: ListFilter): Promise<{ rows: EviVersionRow[]; total: number }> {
+  const [rows, count] = await Promise.all([
+    scoped(db, scope, f)
+      .selectAll('v')
+      .orderBy('v.created_on', 'desc')
+      .orderBy('v.version', 'desc')
+      .limit(f.limit)
+      .offset(f.offset)
+      .execute(),
+    scoped(db, scope, f)
+      .select((eb) => eb.fn.countAll<number | string>().as('n'))
+      .executeTakeFirstOrThrow(),
+  ])
+  return { rows, total: Number(count.n) }
+}
+
+export async function getVersion(db: Q, scope: Scope, id: string, version: number) {
+  return db
+    .selectFrom('evi_versions')
+    .selectAll()
+    .where('account_id', '=', scope.accountId)
+    .where('kind', '=', scope.kind)
+    .where('id', '=', id)
+    .where('version', '=', version)
+    .executeTakeFirst()
+}
+
+export async function getLatest(db: Q, scope: Scope, id: string) {
+  return db
+    .selectFrom('evi_versions')
+    .selectAll()
+    .where('account_id', '=', scope.accountId)
+    .where('kind', '=', scope.kind)
+    .where('id', '=', id)
+    .orderBy('version', 'desc')
+    .limit(1)
+    .executeTakeFirst()
+}
+
+export async function insert(db: Q, row: NewEviVersionRow): Promise<void> {
+  await db.insertInto('evi_versions').values(row).execute()
+}
+
+export async function rename(db: Q, scope: Scope, id: string, name: string, now: number): Promise<number> {
+  const r = await db
+    .updateTable('evi_versions')
+    .set({ name, modified_on: now })
+    .where('account_id', '=', scope.accountId)
+    .where('kind', '=', scope.kind)
+    .where('id', '=', id)
+    .executeTakeFirst()
+  return Number(r.numUpdatedRows)
+}
+
+export async function updateDescription(
+  db: Q,
+  scope: Scope,
+  id: string,
+  version: number,
+  description: string | null,
+  now: number,
+): Promise<number> {
+  const r = await db
+    .updateTable('evi_versions')
+    .set({ version_description: description, modified_on: now })
+    .where('account_id', '=', scope.accountId)
+    .where('kind', '=', scope.kind)
+    .where('id', '=', id)
+    .where('version', '=', version)
+    .executeTakeFirst()
+  return Number(r.numUpdatedRows)
+}
+
+export async function remove(db: Q, scope: Scope, id: string, version?: number): Promise<number> {
+  let q = db
+    .deleteFrom('evi_versions')
+    .where('account_id', '=', scope.accountId)
+    .where('kind', '=', scope.kind)
+    .where('id', '=', id)
+  if (version !== undefined) q = q.where('version', '=', version)
+  const r = await q.executeTakeFirst()
+  return Number(r.numDeletedRows)
+}

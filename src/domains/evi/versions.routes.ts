@@ -1,0 +1,160 @@
+import type { FastifyInstance } from 'fastify'
+import { Type, type TSchema } from 'typebox'
+import { PageQuery } from '../../shared/http/pagination.js'
+import { errorResponses, IdParams, IdVersionParams } from '../../shared/http/schemas.js'
+import type { VersionedService } from './versions.service.js'
+
+export const Name = Type.String({ minLength: 1, maxLength: 256 })
+/** Deletes answer 200 with an empty body, as Hume does. */
+const Empty = Type.Null({ description: 'Empty body' })
+
+export const VersionDescription = Type.String({ maxLength: 1024 })
+
+export interface VersionedRouteSpec<T> {
+  /** e.g. `/v0/evi/prompts` */
+  base: string
+  /** OpenAPI tag, e.g. "Prompts". */
+  tag: string
+  /** The page array's name in list responses, e.g. `prompts_page`. */
+  pageKey: string
+  service: VersionedService<T>
+  Return: TSchema
+  /** Body of create: must include `name` and may include `version_description`. */
+  PostedCreate: TSchema
+  /** Body of create-version. */
+  PostedVersion: TSchema
+  /** The resource-specific part of a posted body, as stored in the payload column. */
+  toPayload: (body: Record<string, unknown>, accountId: string) => unknown | Promise<unknown>
+  /** Custom voices have only list, create, get-latest, create-version, rename and delete. */
+  legacyCustomVoice?: boolean
+}
+
+type Body = Record<string, unknown> & { name?: string; version_description?: string }
+type Query = PageQuery & { name?: string; restrict_to_most_recent?: boolean }
+type Params = { id: string; version: number }
+
+/**
+ * Registers the routes every versioned EVI resource has, with the exact methods, paths and
+ * statuses of Hume's definition. Handlers only read input, call one service method and send.
+ */
+export function registerVersionedRoutes<T>(app: FastifyInstance, spec: VersionedRouteSpec<T>): void {
+  const { base, service, pageKey, Return } = spec
+  const tags = [spec.tag]
+  const Paged = Type.Object({
+    page_number: Type.Integer(),
+    page_size: Type.Integer(),
+    total_pages: Type.Integer(),
+    [pageKey]: Type.Array(Return),
+  })
+  const paged = (p: { items: T[]; page_number: number; page_size: number; total_pages: number }) => ({
+    page_number: p.page_number,
+    page_size: p.page_size,
+    total_pages: p.total_pages,
+    [pageKey]: p.items,
+  })
+  const listQuery = Type.Object({
+    ...PageQuery.properties,
+    name: Type.Optional(Type.String({ maxLength: 256 })),
+    ...(spec.legacyCustomVoice ? {} : { restrict_to_most_recent: Type.Optional(Type.Boolean()) }),
+  })
+  const versionsQuery = Type.Object({ ...PageQuery.properties, restrict_to_most_recent: Type.Optional(Type.Boolean()) })
+  const NameBody = Type.Object({ name: Name })
+
+  app.get(
+    base,
+    { schema: { tags, querystring: listQuery, response: { 200: Paged, ...errorResponses } } },
+    async (req) => paged(await service.list(req.accountId, req.query as Query)),
+  )
+
+  app.post(
+    base,
+    { schema: { tags, body: spec.PostedCreate, response: { 201: Return, ...errorResponses } } },
+    async (req, reply) => {
+      const body = req.body as Body
+      const payload = await spec.toPayload(body, req.accountId)
+      reply.code(201)
+      return service.create(req.accountId, body.name as string, body.version_description, payload)
+    },
+  )
+
+  if (spec.legacyCustomVoice) {
+    app.get(
+      `${base}/:id`,
+      { schema: { tags, params: IdParams, response: { 200: Return, ...errorResponses } } },
+      async (req) => service.getLatest(req.accountId, (req.params as Params).id),
+    )
+  } else {
+    app.get(
+      `${base}/:id`,
+      { schema: { tags, params: IdParams, querystring: versionsQuery, response: { 200: Paged, ...errorResponses } } },
+      async (req) => paged(await service.listVersions(req.accountId, (req.params as Params).id, req.query as Query)),
+    )
+  }
+
+  app.post(
+    `${base}/:id`,
+    { schema: { tags, params: IdParams, body: spec.PostedVersion, response: { 201: Return, ...errorResponses } } },
+    async (req, reply) => {
+      const body = req.body as Body
+      const payload = await spec.toPayload(body, req.accountId)
+      reply.code(201)
+      return service.createVersion(req.accountId, (req.params as Params).id, body.version_description, payload)
+    },
+  )
+
+  app.delete(
+    `${base}/:id`,
+    { schema: { tags, params: IdParams, response: { 200: Empty, ...errorResponses } } },
+    async (req, reply) => {
+      await service.delete(req.accountId, (req.params as Params).id)
+      return reply.code(200).send()
+    },
+  )
+
+  // Hume answers a rename with an empty text/plain body.
+  app.patch(
+    `${base}/:id`,
+    { schema: { tags, params: IdParams, body: NameBody, response: { 200: Type.String(), ...errorResponses } } },
+    async (req, reply) => {
+      await service.rename(req.accountId, (req.params as Params).id, (req.body as Body).name as string)
+      return reply.code(200).type('text/plain; charset=utf-8').send('')
+    },
+  )
+
+  if (spec.legacyCustomVoice) return
+
+  app.get(
+    `${base}/:id/version/:version`,
+    { schema: { tags, params: IdVersionParams, response: { 200: Return, ...errorResponses } } },
+    async (req) => {
+      const { id, version } = req.params as Params
+      return service.getVersion(req.accountId, id, version)
+    },
+  )
+
+  app.delete(
+    `${base}/:id/version/:version`,
+    { schema: { tags, params: IdVersionParams, response: { 200: Empty, ...errorResponses } } },
+    async (req, reply) => {
+      const { id, version } = req.params as Params
+      await service.deleteVersion(req.accountId, id, version)
+      return reply.code(200).send()
+    },
+  )
+
+  app.patch(
+    `${base}/:id/version/:version`,
+    {
+      schema: {
+        tags,
+        params: IdVersionParams,
+        body: Type.Object({ version_description: Type.Optional(VersionDescription) }),
+        response: { 200: Return, ...errorResponses },
+      },
+    },
+    async (req) => {
+      const { id, version } = req.params as Params
+      return service.updateDescription(req.accountId, id, version, (req.body as Body).version_description)
+    },
+  )
+}

@@ -1,0 +1,95 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { ApiError, errors, reasonPhrase, type ValidationIssue } from './errors.js'
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /**
+     * How validation failures are answered: `error_response` (400 `{code,error,message}`, EVI's
+     * declared error) or `http_validation` (422 `{detail:[...]}`, where the definition declares it).
+     */
+    errorStyle?: 'error_response' | 'http_validation'
+    /** Answers without credentials. */
+    public?: boolean
+  }
+}
+
+const locRoots: Record<string, string> = { body: 'body', querystring: 'query', params: 'path', headers: 'header' }
+
+const issueTypes: Record<string, string> = {
+  required: 'missing',
+  minLength: 'string_too_short',
+  maxLength: 'string_too_long',
+  minimum: 'greater_than_equal',
+  maximum: 'less_than_equal',
+  exclusiveMinimum: 'greater_than',
+  exclusiveMaximum: 'less_than',
+  enum: 'enum',
+  const: 'literal_error',
+  anyOf: 'union_error',
+  additionalProperties: 'extra_forbidden',
+  pattern: 'string_pattern_mismatch',
+  minItems: 'too_short',
+  maxItems: 'too_long',
+}
+
+interface AjvIssue {
+  instancePath: string
+  keyword: string
+  params: Record<string, unknown>
+  message?: string
+}
+
+/** Turns Ajv's errors into FastAPI-style issues naming the field, e.g. `["body","name"]`. */
+export function toValidationIssues(context: string, validation: AjvIssue[]): ValidationIssue[] {
+  return validation.map((v) => {
+    const loc: (string | number)[] = [locRoots[context] ?? context]
+    for (const part of v.instancePath.split('/').slice(1)) {
+      const key = part.replace(/~1/g, '/').replace(/~0/g, '~')
+      loc.push(/^\d+$/.test(key) ? Number(key) : key)
+    }
+    if (v.keyword === 'required') loc.push(String(v.params.missingProperty))
+    if (v.keyword === 'additionalProperties') loc.push(String(v.params.additionalProperty))
+    const type = v.keyword === 'type' ? `${String(v.params.type)}_type` : (issueTypes[v.keyword] ?? 'value_error')
+    const msg = v.keyword === 'required' ? 'Field required' : (v.message ?? 'Invalid value')
+    return { loc, msg, type }
+  })
+}
+
+function fromFastifyError(err: FastifyError): ApiError {
+  if (err.validation) return errors.invalid(toValidationIssues(err.validationContext ?? 'body', err.validation))
+  if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE')
+    return errors.payloadTooLarge(Number(/\d+/.exec(err.message)?.[0] ?? 0))
+  if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE')
+    return errors.unsupportedMediaType(err.message.split(': ').pop() ?? '')
+  const status = err.statusCode ?? 500
+  if (status >= 400 && status < 500) {
+    const code = status === 413 ? 'payload_too_large' : status === 404 ? 'not_found' : 'bad_request'
+    return new ApiError(status, code, err.message)
+  }
+  return new ApiError(500, 'internal_error', 'Internal server error', undefined, { cause: err })
+}
+
+export function sendError(request: FastifyRequest, reply: FastifyReply, error: ApiError): FastifyReply {
+  const style = request.routeOptions.config?.errorStyle ?? 'error_response'
+  if (error.issues) {
+    if (style === 'http_validation') return reply.code(422).send({ detail: error.issues })
+    return reply.code(400).send({ code: error.code, error: reasonPhrase(400), message: error.message })
+  }
+  if (error.status === 429 || error.status === 503) reply.header('retry-after', '1')
+  return reply.code(error.status).send({ code: error.code, error: reasonPhrase(error.status), message: error.message })
+}
+
+export function installErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((err: FastifyError | ApiError, request, reply) => {
+    const error = err instanceof ApiError ? err : fromFastifyError(err)
+    if (error.status >= 500) request.log.error({ err: error.cause ?? err }, 'request failed')
+    return sendError(request, reply, error)
+  })
+  app.setNotFoundHandler((request, reply) =>
+    sendError(
+      request,
+      reply,
+      new ApiError(404, 'not_found', `Route ${request.method} ${request.url.split('?')[0]} not found`),
+    ),
+  )
+}
