@@ -38,14 +38,20 @@ const EPOCHS = Number(args.epochs)
 const LR = Number(args.lr)
 const L2 = Number(args.l2)
 
-interface Example { feats: string[]; gold: Set<number> }
+interface Example {
+  feats: string[]
+  gold: Set<number>
+}
 
 function readSplit(name: string): Example[] {
   const text = readFileSync(resolve(args.data!, 'original', `${name}.tsv`), 'utf8')
-  return text.split('\n').filter((l) => l.length > 0).map((line) => {
-    const [t = '', labels = ''] = line.split('\t')
-    return { feats: featurize(t), gold: new Set(labels.split(',').map(Number)) }
-  })
+  return text
+    .split('\n')
+    .filter((l) => l.length > 0)
+    .map((line) => {
+      const [t = '', labels = ''] = line.split('\t')
+      return { feats: featurize(t), gold: new Set(labels.split(',').map(Number)) }
+    })
 }
 
 // Deterministic PRNG (mulberry32) so a rerun reproduces the committed weights.
@@ -59,7 +65,10 @@ function rand(): number {
 }
 
 const t0 = Date.now()
-const labels = readFileSync(resolve(args.data!, 'original', 'labels.txt'), 'utf8').split('\n').map((s) => s.trim()).filter(Boolean)
+const labels = readFileSync(resolve(args.data!, 'original', 'labels.txt'), 'utf8')
+  .split('\n')
+  .map((s) => s.trim())
+  .filter(Boolean)
 const L = labels.length
 const [train, dev, test] = [readSplit('train'), readSplit('dev'), readSplit('test')]
 log.info({ train: train.length, dev: dev.length, test: test.length, labels: L }, 'loaded GoEmotions')
@@ -74,7 +83,11 @@ const features = [...df.entries()]
   .map(([f]) => f)
 const index = new Map(features.map((f, i) => [f, i]))
 const F = features.length
-const ids = (ex: Example): number[] => ex.feats.flatMap((f) => { const i = index.get(f); return i === undefined ? [] : [i] })
+const ids = (ex: Example): number[] =>
+  ex.feats.flatMap((f) => {
+    const i = index.get(f)
+    return i === undefined ? [] : [i]
+  })
 const trainIds = train.map(ids)
 const devIds = dev.map(ids)
 log.info({ features: F, hidden: HIDDEN }, 'vocabulary built')
@@ -86,7 +99,12 @@ const W0 = HIDDEN > 0 ? init(F * W, 0.1) : new Float32Array(F * W)
 const W1 = HIDDEN > 0 ? init(W * L, Math.sqrt(6 / (W + L))) : new Float32Array(0)
 const B0 = new Float32Array(W)
 const B1 = new Float32Array(L)
-const [G0, G1, GB0, GB1] = [new Float32Array(W0.length).fill(1e-8), new Float32Array(W1.length).fill(1e-8), new Float32Array(W).fill(1e-8), new Float32Array(L).fill(1e-8)]
+const [G0, G1, GB0, GB1] = [
+  new Float32Array(W0.length).fill(1e-8),
+  new Float32Array(W1.length).fill(1e-8),
+  new Float32Array(W).fill(1e-8),
+  new Float32Array(L).fill(1e-8),
+]
 
 function step(p: Float32Array, g: Float32Array, i: number, grad: number): void {
   g[i]! += grad * grad
@@ -132,13 +150,22 @@ function forward(xs: number[], gold?: Set<number>): Float32Array {
 
 /** Macro-F1 on a split with thresholds tuned on that same split (dev model selection). */
 function tunedThresholds(probs: ArrayLike<number>[], gold: Set<number>[]): number[] {
-  return labels.map((_, l) => bestThreshold(probs.map((p) => p[l] ?? 0), gold.map((g) => g.has(l))).threshold)
+  return labels.map(
+    (_, l) =>
+      bestThreshold(
+        probs.map((p) => p[l] ?? 0),
+        gold.map((g) => g.has(l)),
+      ).threshold,
+  )
 }
 
 let best = { f1: -1, epoch: 0, W0: W0.slice(), W1: W1.slice(), B0: B0.slice(), B1: B1.slice() }
 for (let epoch = 1; epoch <= EPOCHS; epoch++) {
   const order = trainIds.map((_, i) => i)
-  for (let i = order.length - 1; i > 0; i--) { const j = Math.floor(rand() * (i + 1)); [order[i], order[j]] = [order[j]!, order[i]!] }
+  for (let i = order.length - 1; i > 0; i--) {
+    const j = Math.floor(rand() * (i + 1))
+    ;[order[i], order[j]] = [order[j]!, order[i]!]
+  }
   for (const n of order) forward(trainIds[n]!, train[n]!.gold)
   const devProbs = devIds.map((x) => forward(x))
   const gold = dev.map((e) => e.gold)
@@ -160,18 +187,41 @@ const file: LanguageModelFile = {
 // Thresholds and all reported numbers come from the quantised model that ships.
 const model = new LanguageModel(file)
 const devGold = dev.map((e) => e.gold)
-file.thresholds = tunedThresholds(dev.map((e) => model.predictIds(ids(e))), devGold)
-const testCounts = countLabels(test.map((e) => model.predictIds(ids(e))), test.map((e) => e.gold), file.thresholds)
+file.thresholds = tunedThresholds(
+  dev.map((e) => model.predictIds(ids(e))),
+  devGold,
+)
+const testCounts = countLabels(
+  test.map((e) => model.predictIds(ids(e))),
+  test.map((e) => e.gold),
+  file.thresholds,
+)
 const mapped = labels.flatMap((l, i) => (GOEMOTIONS_TO_HUME[l] ? [i] : []))
 const round = (v: number): number => Number(v.toFixed(4))
 file.metrics = {
   split: 'GoEmotions original test (5,427 texts), thresholds tuned on dev',
   best_epoch: best.epoch,
-  dev_macro_f1: round(macroF1(countLabels(dev.map((e) => model.predictIds(ids(e))), devGold, file.thresholds))),
+  dev_macro_f1: round(
+    macroF1(
+      countLabels(
+        dev.map((e) => model.predictIds(ids(e))),
+        devGold,
+        file.thresholds,
+      ),
+    ),
+  ),
   test_macro_f1_28: round(macroF1(testCounts)),
   test_macro_f1_mapped: round(macroF1(testCounts, mapped)),
   test_f1_per_label: Object.fromEntries(labels.map((l, i) => [l, round(macroF1(testCounts, [i]))])),
-  hyperparameters: { hidden: HIDDEN, epochs: EPOCHS, lr: LR, l2: L2, min_df: Number(args['min-df']), max_features: Number(args['max-features']), seed: Number(args.seed) },
+  hyperparameters: {
+    hidden: HIDDEN,
+    epochs: EPOCHS,
+    lr: LR,
+    l2: L2,
+    min_df: Number(args['min-df']),
+    max_features: Number(args['max-features']),
+    seed: Number(args.seed),
+  },
   train_seconds: Math.round((Date.now() - t0) / 1000),
 }
 writeFileSync(args.out!, JSON.stringify(file) + '\n')
