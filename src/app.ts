@@ -4,6 +4,13 @@ import swagger from '@fastify/swagger'
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import type { Config } from './config.js'
 import { eviRoutes } from './domains/evi/evi.routes.js'
+import {
+  BASE_VOICE_PRESETS,
+  customVoiceLookup,
+  firstOf,
+  presetVoiceLookup,
+  type VoiceLookup,
+} from './domains/evi/voice-lookup.js'
 import { AccountService } from './shared/auth/accounts.service.js'
 import { installAuth } from './shared/http/auth.js'
 import { installErrorHandling } from './shared/http/error-handler.js'
@@ -20,6 +27,8 @@ export interface AppDeps {
   /** A pino logger options object, `false` to silence, or omitted for the config's level. */
   logger?: FastifyServerOptions['logger']
   health?: HealthContributor[]
+  /** Extra voices a config may name (e.g. the TTS voice library), tried after EVI's own. */
+  voiceLookups?: VoiceLookup[]
 }
 
 const REQUEST_ID = /^[\w.-]{1,128}$/
@@ -63,6 +72,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const accounts = new AccountService(db.kysely, config.tokenTtlSeconds)
   installAuth(app, accounts)
   registerSystemRoutes(app, { accounts, dialect: db.dialect, version: VERSION, health: deps.health ?? [] })
-  await app.register(eviRoutes, { db: db.kysely })
+  const voices = firstOf(
+    presetVoiceLookup(BASE_VOICE_PRESETS),
+    customVoiceLookup(db.kysely),
+    ...(deps.voiceLookups ?? []),
+  )
+  await app.register(eviRoutes, { db: db.kysely, voices })
   return app
 }

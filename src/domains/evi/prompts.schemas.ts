@@ -27,6 +27,8 @@ export const ReturnPrompt = Type.Object({
   created_on: Type.Integer(),
   modified_on: Type.Integer(),
   text: Type.String(),
+  /** Only on a config's expanded prompt, when the config set it. */
+  prompt_expansion: Type.Optional(Type.Object({ enabled: Type.Optional(Type.Boolean()) })),
 })
 export type ReturnPrompt = Static<typeof ReturnPrompt>
 

@@ -118,3 +118,28 @@ export async function remove(db: Q, scope: Scope, id: string, version?: number):
   const r = await q.executeTakeFirst()
   return Number(r.numDeletedRows)
 }
+
+/** Every version of the given resources, for expanding many references in one query. */
+export async function listByIds(db: Q, scope: Scope, ids: string[]): Promise<EviVersionRow[]> {
+  if (ids.length === 0) return []
+  return db
+    .selectFrom('evi_versions')
+    .selectAll()
+    .where('account_id', '=', scope.accountId)
+    .where('kind', '=', scope.kind)
+    .where('id', 'in', ids)
+    .execute()
+}
+
+/** The newest version of each resource of this kind with exactly this name. */
+export async function findLatestByName(db: Q, scope: Scope, name: string): Promise<EviVersionRow | undefined> {
+  return db
+    .selectFrom('evi_versions')
+    .selectAll()
+    .where('account_id', '=', scope.accountId)
+    .where('kind', '=', scope.kind)
+    .where('name', '=', name)
+    .orderBy('created_on', 'desc')
+    .limit(1)
+    .executeTakeFirst()
+}

@@ -27,6 +27,9 @@ export interface VersionedRouteSpec<T> {
   toPayload: (body: Record<string, unknown>, accountId: string) => unknown | Promise<unknown>
   /** Custom voices have only list, create, get-latest, create-version, rename and delete. */
   legacyCustomVoice?: boolean
+  /** The schema of a name (custom voices allow 75 characters) and how it is stored (they upper-case). */
+  NameSchema?: TSchema
+  normalizeName?: (name: string) => string
 }
 
 type Body = Record<string, unknown> & { name?: string; version_description?: string }
@@ -58,7 +61,8 @@ export function registerVersionedRoutes<T>(app: FastifyInstance, spec: Versioned
     ...(spec.legacyCustomVoice ? {} : { restrict_to_most_recent: Type.Optional(Type.Boolean()) }),
   })
   const versionsQuery = Type.Object({ ...PageQuery.properties, restrict_to_most_recent: Type.Optional(Type.Boolean()) })
-  const NameBody = Type.Object({ name: Name })
+  const NameBody = Type.Object({ name: spec.NameSchema ?? Name })
+  const normalize = spec.normalizeName ?? ((n: string) => n)
 
   app.get(
     base,
@@ -73,7 +77,7 @@ export function registerVersionedRoutes<T>(app: FastifyInstance, spec: Versioned
       const body = req.body as Body
       const payload = await spec.toPayload(body, req.accountId)
       reply.code(201)
-      return service.create(req.accountId, body.name as string, body.version_description, payload)
+      return service.create(req.accountId, normalize(body.name as string), body.version_description, payload)
     },
   )
 
@@ -116,7 +120,7 @@ export function registerVersionedRoutes<T>(app: FastifyInstance, spec: Versioned
     `${base}/:id`,
     { schema: { tags, params: IdParams, body: NameBody, response: { 200: Type.String(), ...errorResponses } } },
     async (req, reply) => {
-      await service.rename(req.accountId, (req.params as Params).id, (req.body as Body).name as string)
+      await service.rename(req.accountId, (req.params as Params).id, normalize((req.body as Body).name as string))
       return reply.code(200).type('text/plain; charset=utf-8').send('')
     },
   )

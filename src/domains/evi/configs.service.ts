@@ -1,0 +1,176 @@
+import type { Kysely } from 'kysely'
+import { errors } from '../../shared/http/errors.js'
+import type { Database, EviVersionRow } from '../../shared/storage/database.js'
+import type { PostedConfigVersion, ReturnConfig, ReturnVoice } from './configs.schemas.js'
+import { toReturnPrompt } from './prompts.service.js'
+import { toReturnTool } from './tools.service.js'
+import type { VoiceLookup } from './voice-lookup.js'
+import * as repo from './versions.repo.js'
+import { VersionedService } from './versions.service.js'
+
+type Posted = PostedConfigVersion & { name?: string }
+/** `version: null` follows the newest version of the referenced resource (version_type LATEST). */
+interface Ref {
+  id: string
+  version: number | null
+}
+
+/** What a config version stores: references by id, every other section as validated and normalised. */
+export interface ConfigPayload {
+  evi_version: string
+  prompt: (Ref & { prompt_expansion?: { enabled?: boolean } }) | null
+  tools: Ref[]
+  voice: ReturnVoice | null
+  builtin_tools: ReturnConfig['builtin_tools']
+  language_model: ReturnConfig['language_model']
+  ellm_model: ReturnConfig['ellm_model']
+  event_messages: ReturnConfig['event_messages']
+  timeouts: ReturnConfig['timeouts']
+  nudges: ReturnConfig['nudges']
+  turn_detection: ReturnConfig['turn_detection']
+  interruption: ReturnConfig['interruption']
+  webhooks: ReturnConfig['webhooks']
+}
+
+// Hume's documented defaults: 600 s of inactivity and the 1,800 s socket limit; eLLM short replies on.
+const DEFAULT_INACTIVITY_SECS = 600
+const DEFAULT_MAX_DURATION_SECS = 1800
+
+function eventMessage(m: { enabled: boolean; text?: string | null } | undefined) {
+  return { enabled: m?.enabled ?? false, text: m?.text ?? null }
+}
+
+function pick(rows: EviVersionRow[], ref: Ref): EviVersionRow | undefined {
+  const versions = rows.filter((r) => r.id === ref.id)
+  if (ref.version === null)
+    return versions.reduce<EviVersionRow | undefined>((a, r) => (!a || r.version > a.version ? r : a), undefined)
+  return versions.find((r) => r.version === ref.version)
+}
+
+export class ConfigService extends VersionedService<ReturnConfig> {
+  constructor(
+    db: Kysely<Database>,
+    private readonly voices: VoiceLookup,
+  ) {
+    super(db, { kind: 'config', label: 'Config', toReturn: (rows, accountId) => this.expand(rows, accountId) })
+  }
+
+  private async checkRef(accountId: string, kind: 'prompt' | 'tool', ref: Ref): Promise<void> {
+    const scope = { accountId, kind }
+    const row =
+      ref.version === null
+        ? await repo.getLatest(this.db, scope, ref.id)
+        : await repo.getVersion(this.db, scope, ref.id, ref.version)
+    const label = kind === 'prompt' ? 'Prompt' : 'Tool'
+    if (!row)
+      throw errors.badRequest(`${label} ${ref.id}${ref.version === null ? '' : ` version ${ref.version}`} not found`)
+  }
+
+  /** Validates a posted config against the account's resources and normalises it for storage. */
+  async toPayload(body: Posted, accountId: string): Promise<ConfigPayload> {
+    let prompt: ConfigPayload['prompt'] = null
+    if (body.prompt?.id) {
+      prompt = { id: body.prompt.id, version: body.prompt.version ?? null }
+      await this.checkRef(accountId, 'prompt', prompt)
+    } else if (body.prompt?.text !== undefined) {
+      // An inline prompt becomes a prompt resource of its own, pinned at version 0.
+      const created = await this.createInlinePrompt(accountId, body.name ?? 'Config prompt', body.prompt.text)
+      prompt = { id: created, version: 0 }
+    } else if (body.prompt) {
+      throw errors.invalidField(['body', 'prompt'], 'prompt needs an id or a text')
+    }
+    if (prompt && body.prompt?.prompt_expansion) prompt.prompt_expansion = body.prompt.prompt_expansion
+
+    const tools = (body.tools ?? []).filter((t) => t !== null).map((t) => ({ id: t.id, version: t.version ?? null }))
+    for (const tool of tools) await this.checkRef(accountId, 'tool', tool)
+
+    let voice: ReturnVoice | null = null
+    if (body.voice) {
+      voice = (await this.voices.resolve(accountId, body.voice)) ?? null
+      if (!voice) throw errors.badRequest(`Voice ${'id' in body.voice ? body.voice.id : body.voice.name} not found`)
+    }
+
+    const t = body.timeouts
+    return {
+      evi_version: body.evi_version,
+      prompt,
+      tools,
+      voice,
+      builtin_tools: (body.builtin_tools ?? [])
+        .filter((b) => b !== null)
+        .map((b) => ({ tool_type: 'BUILTIN' as const, name: b.name, fallback_content: b.fallback_content ?? null })),
+      language_model: body.language_model ?? null,
+      ellm_model: { allow_short_responses: body.ellm_model?.allow_short_responses ?? true },
+      event_messages: {
+        on_new_chat: eventMessage(body.event_messages?.on_new_chat),
+        on_inactivity_timeout: eventMessage(body.event_messages?.on_inactivity_timeout),
+        on_max_duration_timeout: eventMessage(body.event_messages?.on_max_duration_timeout),
+      },
+      timeouts: {
+        inactivity: {
+          enabled: t?.inactivity?.enabled ?? true,
+          duration_secs: t?.inactivity?.duration_secs ?? DEFAULT_INACTIVITY_SECS,
+        },
+        max_duration: {
+          enabled: t?.max_duration?.enabled ?? true,
+          duration_secs: t?.max_duration?.duration_secs ?? DEFAULT_MAX_DURATION_SECS,
+        },
+      },
+      nudges: { enabled: body.nudges?.enabled ?? true, interval_secs: body.nudges?.interval_secs ?? null },
+      turn_detection: body.turn_detection ?? null,
+      interruption: body.interruption ?? null,
+      webhooks: (body.webhooks ?? []).filter((w) => w !== null).map((w) => ({ url: w.url, events: [...w.events] })),
+    }
+  }
+
+  private async createInlinePrompt(accountId: string, name: string, text: string): Promise<string> {
+    const prompts = new VersionedService(this.db, {
+      kind: 'prompt',
+      label: 'Prompt',
+      toReturn: async (rows) => rows.map((r) => toReturnPrompt(r)),
+    })
+    return (await prompts.create(accountId, name, undefined, { text })).id
+  }
+
+  /** Expands prompt and tool references into full objects, fetching each kind in one query. */
+  private async expand(rows: EviVersionRow[], accountId: string): Promise<ReturnConfig[]> {
+    const payloads = rows.map((r) => JSON.parse(r.payload) as ConfigPayload)
+    const promptIds = [...new Set(payloads.flatMap((p) => (p.prompt ? [p.prompt.id] : [])))]
+    const toolIds = [...new Set(payloads.flatMap((p) => p.tools.map((t) => t.id)))]
+    const [promptRows, toolRows] = await Promise.all([
+      repo.listByIds(this.db, { accountId, kind: 'prompt' }, promptIds),
+      repo.listByIds(this.db, { accountId, kind: 'tool' }, toolIds),
+    ])
+    return rows.map((row, i) => {
+      const p = payloads[i] as ConfigPayload
+      const promptRow = p.prompt ? pick(promptRows, p.prompt) : undefined
+      const prompt =
+        promptRow && p.prompt ? toReturnPrompt(promptRow, p.prompt.version === null ? 'LATEST' : 'FIXED') : null
+      if (prompt && p.prompt?.prompt_expansion) prompt.prompt_expansion = p.prompt.prompt_expansion
+      return {
+        id: row.id,
+        version: row.version,
+        version_description: row.version_description,
+        name: row.name,
+        created_on: row.created_on,
+        modified_on: row.modified_on,
+        evi_version: p.evi_version,
+        prompt,
+        tools: p.tools.map((t) => {
+          const toolRow = pick(toolRows, t)
+          return toolRow ? toReturnTool(toolRow, t.version === null ? 'LATEST' : 'FIXED') : null
+        }),
+        voice: p.voice,
+        builtin_tools: p.builtin_tools,
+        language_model: p.language_model,
+        ellm_model: p.ellm_model,
+        event_messages: p.event_messages,
+        timeouts: p.timeouts,
+        nudges: p.nudges,
+        turn_detection: p.turn_detection,
+        interruption: p.interruption,
+        webhooks: p.webhooks,
+      }
+    })
+  }
+}
