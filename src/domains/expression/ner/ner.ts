@@ -9,7 +9,7 @@
  * that link_word is mentioned in the text.
  */
 import nlp from 'compromise'
-import winkNLP from 'wink-nlp'
+import winkNLP, { type ItemEntity, type ItemToken } from 'wink-nlp'
 import winkModel from 'wink-eng-lite-web-model'
 
 export type EntityKind = 'PERSON' | 'PLACE' | 'ORGANIZATION' | string
@@ -72,7 +72,7 @@ function fromWink(text: string): Omit<Entity, 'support' | 'link_word'>[] {
   const starts: number[] = []
   const ends: number[] = []
   let pos = 0
-  doc.tokens().each((t) => {
+  doc.tokens().each((t: ItemToken) => {
     pos += (t.out(its.precedingSpaces) as string).length
     const value = t.out(its.value) as string
     const at = text.indexOf(value, pos)
@@ -82,7 +82,7 @@ function fromWink(text: string): Omit<Entity, 'support' | 'link_word'>[] {
     pos = begin + value.length
   })
   const out: Omit<Entity, 'support' | 'link_word'>[] = []
-  doc.entities().each((e) => {
+  doc.entities().each((e: ItemEntity) => {
     const kind = e.out(its.type) as string
     if (WINK_SKIP.has(kind)) return
     const [a, b] = e.out(its.span) as unknown as [number, number]
