@@ -1,0 +1,57 @@
+/**
+ * `npm run bench`: runs every bench/*.bench.ts in turn, each as its own process (`npx tsx ...`) so
+ * one benchmark's servers, caches and JIT state cannot colour the next one's figures. Each file
+ * writes its own section of BENCHMARKS.md. `npm run bench -- evi tts` runs only the named ones.
+ */
+import { spawn } from 'node:child_process'
+import fs from 'node:fs'
+import path from 'node:path'
+import { REPO_ROOT } from './lib/report.js'
+
+const BENCH_DIR = path.join(REPO_ROOT, 'bench')
+const SUFFIX = '.bench.ts'
+
+function discover(only: string[]): string[] {
+  const all = fs
+    .readdirSync(BENCH_DIR)
+    .filter((f) => f.endsWith(SUFFIX))
+    .sort()
+  if (only.length === 0) return all
+  const wanted = only.map((o) =>
+    o.endsWith(SUFFIX) ? o : `${path.basename(o, '.ts').replace(/\.bench$/, '')}${SUFFIX}`,
+  )
+  const missing = wanted.filter((w) => !all.includes(w))
+  if (missing.length) throw new Error(`no such benchmark: ${missing.join(', ')} (have: ${all.join(', ')})`)
+  return wanted
+}
+
+function runOne(file: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('npx', ['tsx', path.join('bench', file)], { cwd: REPO_ROOT, stdio: 'inherit' })
+    child.once('error', reject)
+    child.once('exit', (code, signal) => resolve(code ?? (signal ? 128 : 1)))
+  })
+}
+
+const files = discover(process.argv.slice(2))
+if (files.length === 0) {
+  console.error(`no bench/*${SUFFIX} files found`)
+  process.exit(1)
+}
+const failed: string[] = []
+for (const file of files) {
+  console.log(`\n=== ${file} ===`)
+  const started = Date.now()
+  const code = await runOne(file)
+  const secs = ((Date.now() - started) / 1000).toFixed(1)
+  if (code === 0) console.log(`=== ${file}: ok in ${secs} s ===`)
+  else {
+    console.error(`=== ${file}: FAILED (exit ${code}) after ${secs} s ===`)
+    failed.push(file)
+  }
+}
+if (failed.length) {
+  console.error(`\n${failed.length} of ${files.length} benchmark(s) failed: ${failed.join(', ')}`)
+  process.exit(1)
+}
+console.log(`\nall ${files.length} benchmark(s) passed; figures are in BENCHMARKS.md`)
