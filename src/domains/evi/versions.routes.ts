@@ -101,8 +101,13 @@ export function registerVersionedRoutes<T>(app: FastifyInstance, spec: Versioned
     async (req, reply) => {
       const body = req.body as Body
       const payload = await spec.toPayload(body, req.accountId)
+      const { id } = req.params as Params
+      const created = await service.createVersion(req.accountId, id, body.version_description, payload)
       reply.code(201)
-      return service.createVersion(req.accountId, (req.params as Params).id, body.version_description, payload)
+      // A custom voice version carries a name; like a rename, it applies to every version.
+      if (typeof body.name !== 'string') return created
+      await service.rename(req.accountId, id, normalize(body.name))
+      return service.getLatest(req.accountId, id)
     },
   )
 
