@@ -1,0 +1,39 @@
+import path from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { ConfigError, loadConfig } from './config.js'
+
+describe('loadConfig', () => {
+  it('defaults to 127.0.0.1:8000 with SQLite under ./data', () => {
+    const c = loadConfig({})
+    expect(c).toMatchObject({ host: '127.0.0.1', port: 8000, databaseUrl: undefined, dataDir: path.resolve('data') })
+    expect(Object.isFrozen(c)).toBe(true)
+  })
+
+  it('reads the documented variables', () => {
+    const c = loadConfig({
+      HOST: '0.0.0.0',
+      PORT: '9000',
+      PROSODIA_DATA_DIR: '/srv/prosodia',
+      DATABASE_URL: 'postgres://u:p@db/prosodia',
+      PROSODIA_API_KEY: 'k',
+      PROSODIA_FETCH_ALLOW: '10.0.0.0/8, files.internal',
+    })
+    expect(c).toMatchObject({
+      host: '0.0.0.0',
+      port: 9000,
+      dataDir: '/srv/prosodia',
+      databaseUrl: 'postgres://u:p@db/prosodia',
+      bootstrapApiKey: 'k',
+      fetchAllowList: ['10.0.0.0/8', 'files.internal'],
+    })
+  })
+
+  it.each([
+    ['PORT', 'eighty'],
+    ['PORT', '70000'],
+    ['PROSODIA_BODY_LIMIT', '-1'],
+    ['DATABASE_URL', 'mysql://x'],
+  ])('refuses %s=%s', (name, value) => {
+    expect(() => loadConfig({ [name]: value })).toThrow(ConfigError)
+  })
+})
