@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto'
 import formbody from '@fastify/formbody'
 import swagger from '@fastify/swagger'
+import websocket from '@fastify/websocket'
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import type { Config } from './config.js'
 import { eviRoutes } from './domains/evi/evi.routes.js'
+import { ttsRoutes } from './domains/tts/tts.routes.js'
 import {
   BASE_VOICE_PRESETS,
   customVoiceLookup,
@@ -12,6 +14,7 @@ import {
   type VoiceLookup,
 } from './domains/evi/voice-lookup.js'
 import { AccountService } from './shared/auth/accounts.service.js'
+import { selectTtsEngine } from './shared/engines/tts-engine-select.js'
 import { installAuth } from './shared/http/auth.js'
 import { installErrorHandling } from './shared/http/error-handler.js'
 import { ErrorResponse, HTTPValidationError } from './shared/http/schemas.js'
@@ -71,12 +74,18 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   const accounts = new AccountService(db.kysely, config.tokenTtlSeconds)
   installAuth(app, accounts)
-  registerSystemRoutes(app, { accounts, dialect: db.dialect, version: VERSION, health: deps.health ?? [] })
+  // Kokoro when its weights are in the models dir, else the embedded flite engine; /healthz says which.
+  const ttsEngine = await selectTtsEngine({ modelsDir: config.modelsDir })
+  const ttsHealth: HealthContributor = () => ({ tts: { engine: ttsEngine.name, sample_rate: ttsEngine.sampleRate } })
+  registerSystemRoutes(app, { accounts, dialect: db.dialect, version: VERSION, health: [...(deps.health ?? []), ttsHealth] })
   const voices = firstOf(
     presetVoiceLookup(BASE_VOICE_PRESETS),
     customVoiceLookup(db.kysely),
     ...(deps.voiceLookups ?? []),
   )
   await app.register(eviRoutes, { db: db.kysely, voices })
+  // One WebSocket server for the whole app (TTS stream/input; EVI chat can share it).
+  await app.register(websocket)
+  await app.register(ttsRoutes, { db: db.kysely, engine: ttsEngine })
   return app
 }
