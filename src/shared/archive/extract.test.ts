@@ -20,8 +20,10 @@ type TarEntry = {
 async function makeTar(entries: TarEntry[]): Promise<Buffer> {
   const pack = tar.pack()
   const chunks: Buffer[] = []
-  pack.on('data', (c: Buffer) => chunks.push(c))
-  const done = new Promise((r) => pack.on('end', r))
+  pack.on('data', (c: unknown) => {
+    chunks.push(c as Buffer)
+  })
+  const done = new Promise<void>((r) => pack.on('end', () => r()))
   for (const e of entries) {
     if (e.type === 'file' || e.type === undefined) pack.entry({ name: e.name }, e.body ?? '')
     else pack.entry({ name: e.name, type: e.type, linkname: e.linkname })
