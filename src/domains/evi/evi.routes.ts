@@ -6,7 +6,7 @@ import { ConfigService } from './configs.service.js'
 import { CustomVoiceName, PostedCustomVoice, ReturnCustomVoice } from './custom-voices.schemas.js'
 import { createCustomVoiceService, toCustomVoicePayload } from './custom-voices.service.js'
 import { PostedPrompt, PostedPromptVersion, ReturnPrompt } from './prompts.schemas.js'
-import { createPromptService } from './prompts.service.js'
+import { createPromptService, toPromptPayload } from './prompts.service.js'
 import { PostedUserDefinedTool, PostedUserDefinedToolVersion, ReturnUserDefinedTool } from './tools.schemas.js'
 import { createToolService, toToolPayload } from './tools.service.js'
 import type { VoiceLookup } from './voice-lookup.js'
@@ -31,7 +31,7 @@ export async function eviRoutes(app: FastifyInstance, opts: EviRouteOptions): Pr
     Return: ReturnPrompt,
     PostedCreate: PostedPrompt,
     PostedVersion: PostedPromptVersion,
-    toPayload: (body) => ({ text: body.text }),
+    toPayload: toPromptPayload,
   })
   registerVersionedRoutes(app, {
     base: '/v0/evi/tools',

@@ -5,15 +5,19 @@ import { Name, VersionDescription } from './versions.routes.js'
 export const MAX_PROMPT_TEXT = 100_000
 
 const PromptText = Type.String({ maxLength: MAX_PROMPT_TEXT })
+/** hume@0.16.0 posts and returns this on a prompt itself, not only on a config's prompt. */
+const PromptExpansion = Type.Object({ enabled: Type.Optional(Type.Boolean()) })
 
 export const PostedPrompt = Type.Object({
   name: Name,
   text: PromptText,
+  prompt_expansion: Type.Optional(PromptExpansion),
   version_description: Type.Optional(VersionDescription),
 })
 
 export const PostedPromptVersion = Type.Object({
   text: PromptText,
+  prompt_expansion: Type.Optional(PromptExpansion),
   version_description: Type.Optional(VersionDescription),
 })
 
@@ -27,12 +31,13 @@ export const ReturnPrompt = Type.Object({
   created_on: Type.Integer(),
   modified_on: Type.Integer(),
   text: Type.String(),
-  /** Only on a config's expanded prompt, when the config set it. */
-  prompt_expansion: Type.Optional(Type.Object({ enabled: Type.Optional(Type.Boolean()) })),
+  /** When the prompt was posted with it; on a config's expanded prompt, the config's own wins. */
+  prompt_expansion: Type.Optional(PromptExpansion),
 })
 export type ReturnPrompt = Static<typeof ReturnPrompt>
 
 /** What a prompt version stores beyond the shared columns. */
 export interface PromptPayload {
   text: string
+  prompt_expansion?: { enabled?: boolean }
 }

@@ -5,7 +5,7 @@ import { VersionedService } from './versions.service.js'
 
 export function toReturnPrompt(row: EviVersionRow, versionType: 'FIXED' | 'LATEST' = 'FIXED'): ReturnPrompt {
   const payload = JSON.parse(row.payload) as PromptPayload
-  return {
+  const prompt: ReturnPrompt = {
     id: row.id,
     version: row.version,
     version_type: versionType,
@@ -15,6 +15,14 @@ export function toReturnPrompt(row: EviVersionRow, versionType: 'FIXED' | 'LATES
     modified_on: row.modified_on,
     text: payload.text,
   }
+  if (payload.prompt_expansion) prompt.prompt_expansion = payload.prompt_expansion
+  return prompt
+}
+
+export function toPromptPayload(body: Record<string, unknown>): PromptPayload {
+  const payload: PromptPayload = { text: body.text as string }
+  if (body.prompt_expansion) payload.prompt_expansion = body.prompt_expansion as PromptPayload['prompt_expansion']
+  return payload
 }
 
 export function createPromptService(db: Kysely<Database>): VersionedService<ReturnPrompt> {
