@@ -2,10 +2,12 @@ import type { Migration } from 'kysely'
 import * as core from './0001_core.js'
 import * as evi from './0002_evi.js'
 import * as tts from './0003_tts.js'
+import * as expression from './0004_expression.js'
 
 /** A static list: no directory scanning, so bundling and tests see exactly these. Names sort in order. */
 export const migrations: Record<string, Migration> = {
   '0001_core': core,
   '0002_evi': evi,
   '0003_tts': tts,
+  '0004_expression': expression,
 }

@@ -1,0 +1,35 @@
+/**
+ * The queue contract. A `JobMap` maps each job name to its payload type;
+ * payloads carry a version `v` so a worker can refuse shapes it does not know.
+ * Handlers must be idempotent: a job whose worker died is delivered again.
+ */
+export type JobMap = Record<string, { v: number }>
+
+export interface EnqueueOptions {
+  /** Dedupe key: a second enqueue with the same key is a no-op. */
+  key?: string
+  /** Run no earlier than this many ms from now. */
+  delayMs?: number
+  /** Deliveries before the job is given up (default 5). */
+  maxAttempts?: number
+}
+
+export interface ClaimedJob<M extends JobMap, K extends keyof M = keyof M> {
+  id: string
+  name: K
+  payload: M[K]
+  /** 1 on the first delivery. */
+  attempt: number
+  maxAttempts: number
+}
+
+export interface Queue<M extends JobMap> {
+  enqueue<K extends keyof M & string>(name: K, payload: M[K], opts?: EnqueueOptions): Promise<string>
+  /** Leases the next runnable job (new, due for retry, or whose lease expired). */
+  claim(names: readonly (keyof M & string)[], owner: string, leaseMs: number): Promise<ClaimedJob<M> | undefined>
+  /** Extends a lease still held by `owner`; false if it was lost. */
+  heartbeat(id: string, owner: string, leaseMs: number): Promise<boolean>
+  complete(id: string, owner: string): Promise<void>
+  /** Schedules a retry after `retryInMs`, or marks the job dead when attempts are exhausted. */
+  fail(id: string, owner: string, error: string, retryInMs: number): Promise<'retrying' | 'dead'>
+}

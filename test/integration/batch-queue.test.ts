@@ -1,0 +1,94 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { pino } from 'pino'
+import { openDb, type Db } from '../../src/shared/storage/db.js'
+import { migrateToLatest } from '../../src/shared/storage/migrate.js'
+import { SqlQueue } from '../../src/shared/queue/sql-queue.js'
+import { QueueWorker } from '../../src/shared/queue/worker.js'
+import { dialects, freshDatabaseUrl } from '../helpers/dialects.js'
+
+type Jobs = { greet: { v: 1; name: string }; other: { v: 1 } }
+
+describe.each(dialects())('SQL queue on %s', (dialect) => {
+  let db: Db
+  let drop: () => Promise<void>
+  let clock = 1_000_000
+  let q: SqlQueue<Jobs>
+  beforeAll(async () => {
+    const fresh = await freshDatabaseUrl(dialect)
+    drop = fresh.drop
+    db = openDb(fresh.url)
+    await migrateToLatest(db)
+    q = new SqlQueue<Jobs>(db.kysely, () => clock)
+  })
+  afterAll(async () => {
+    await db.close()
+    await drop()
+  })
+
+  it('delivers a job once, dedupes by key, and only to one claimer', async () => {
+    const id = await q.enqueue('greet', { v: 1, name: 'a' }, { key: 'k1' })
+    expect(await q.enqueue('greet', { v: 1, name: 'b' }, { key: 'k1' })).toBe(id)
+    const first = await q.claim(['greet'], 'w1', 1000)
+    expect(first).toMatchObject({ id, name: 'greet', payload: { v: 1, name: 'a' }, attempt: 1 })
+    expect(await q.claim(['greet'], 'w2', 1000)).toBeUndefined()
+    await q.complete(id, 'w1')
+    clock += 10_000
+    expect(await q.claim(['greet'], 'w2', 1000)).toBeUndefined()
+  })
+
+  it('reclaims a job whose lease expired (its worker died), not one still heartbeating', async () => {
+    const id = await q.enqueue('greet', { v: 1, name: 'crash' })
+    expect((await q.claim(['greet'], 'dead-worker', 1000))?.id).toBe(id)
+    clock += 500
+    expect(await q.heartbeat(id, 'dead-worker', 1000)).toBe(true)
+    clock += 900
+    expect(await q.claim(['greet'], 'w2', 1000)).toBeUndefined()
+    clock += 200
+    const again = await q.claim(['greet'], 'w2', 1000)
+    expect(again).toMatchObject({ id, attempt: 2 })
+    expect(await q.heartbeat(id, 'dead-worker', 1000)).toBe(false)
+    await q.complete(id, 'w2')
+  })
+
+  it('retries failures after the delay and gives up after max attempts', async () => {
+    const id = await q.enqueue('other', { v: 1 }, { maxAttempts: 2 })
+    await q.claim(['other'], 'w', 1000)
+    expect(await q.fail(id, 'w', 'boom', 5000)).toBe('retrying')
+    expect(await q.claim(['other'], 'w', 1000)).toBeUndefined()
+    clock += 5000
+    expect((await q.claim(['other'], 'w', 1000))?.attempt).toBe(2)
+    expect(await q.fail(id, 'w', 'boom again', 5000)).toBe('dead')
+    clock += 60_000
+    expect(await q.claim(['other'], 'w', 1000)).toBeUndefined()
+  })
+
+  it('a worker runs handlers and refuses to start without one', async () => {
+    const real = new SqlQueue<Jobs>(db.kysely)
+    const seen: string[] = []
+    const log = pino({ level: 'silent' })
+    expect(
+      () => new QueueWorker(real, { greet: async () => {} } as never, ['greet', 'other'], log, { concurrency: 1 }),
+    ).toThrow(/no handler for other/)
+    let done!: () => void
+    const finished = new Promise<void>((r) => (done = r))
+    const worker = new QueueWorker(
+      real,
+      {
+        greet: async (p) => {
+          seen.push(p.name)
+          if (seen.length === 2) done()
+        },
+        other: async () => {},
+      },
+      ['greet', 'other'],
+      log,
+      { concurrency: 2, pollMs: 20 },
+    )
+    await real.enqueue('greet', { v: 1, name: 'x' })
+    await real.enqueue('greet', { v: 1, name: 'y' })
+    worker.start()
+    await finished
+    await worker.stop()
+    expect(seen.sort()).toEqual(['x', 'y'])
+  })
+})
