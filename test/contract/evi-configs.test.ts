@@ -26,13 +26,18 @@ describe.each(dialects())('hume SDK: empathicVoice.configs on %s', (dialect) => 
   const configs = () => h.evi.configs
   const newPrompt = async (name = 'Weather Assistant Prompt') =>
     defined(await h.evi.prompts.createPrompt({ name, text: TEXT }))
+  /** ReturnConfig types every field as optional; the id is always there. */
+  const newConfig = async (request: Hume.empathicVoice.PostedConfig) => {
+    const config = await configs().createConfig(request)
+    return { ...config, id: defined(config.id) }
+  }
   const newTool = async (name = 'get_current_weather') =>
     defined(await h.evi.tools.createTool({ name, parameters: PARAMETERS }))
 
   it('createConfig with every section answers it expanded, and getConfigVersion gives it back', async () => {
     const prompt = await newPrompt()
     const tool = await newTool()
-    const config = await configs().createConfig({
+    const config = await newConfig({
       name: 'Weather Assistant Config',
       eviVersion: '3',
       versionDescription: 'first',
@@ -88,7 +93,7 @@ describe.each(dialects())('hume SDK: empathicVoice.configs on %s', (dialect) => 
   })
 
   it('fills Hume’s defaults for a config with only a name and an EVI version', async () => {
-    const config = await configs().createConfig({ name: 'Bare', eviVersion: '3' })
+    const config = await newConfig({ name: 'Bare', eviVersion: '3' })
     expect(config).toMatchObject({
       version: 0,
       eviVersion: '3',
@@ -108,7 +113,7 @@ describe.each(dialects())('hume SDK: empathicVoice.configs on %s', (dialect) => 
   })
 
   it('turns an inline prompt text into a prompt of its own, pinned at version 0', async () => {
-    const config = await configs().createConfig({ name: 'Inline', eviVersion: '3', prompt: { text: 'Be brief.' } })
+    const config = await newConfig({ name: 'Inline', eviVersion: '3', prompt: { text: 'Be brief.' } })
     const prompt = defined(config.prompt)
     expect(prompt).toMatchObject({ version: 0, versionType: 'FIXED', text: 'Be brief.' })
     expect((await h.evi.prompts.getPromptVersion(prompt.id, 0))?.text).toBe('Be brief.')
@@ -116,8 +121,8 @@ describe.each(dialects())('hume SDK: empathicVoice.configs on %s', (dialect) => 
 
   it('follows the newest version of a prompt referenced without a version (LATEST)', async () => {
     const p = await newPrompt('Moving prompt')
-    const latest = await configs().createConfig({ name: 'Follows', eviVersion: '3', prompt: { id: p.id } })
-    const fixed = await configs().createConfig({ name: 'Pinned', eviVersion: '3', prompt: { id: p.id, version: 0 } })
+    const latest = await newConfig({ name: 'Follows', eviVersion: '3', prompt: { id: p.id } })
+    const fixed = await newConfig({ name: 'Pinned', eviVersion: '3', prompt: { id: p.id, version: 0 } })
     await h.evi.prompts.createPromptVersion(p.id, { text: 'newer text' })
     expect((await configs().getConfigVersion(latest.id, 0)).prompt).toMatchObject({
       version: 1,
@@ -134,7 +139,7 @@ describe.each(dialects())('hume SDK: empathicVoice.configs on %s', (dialect) => 
     })
     expect(res.status).toBe(201)
     const voice = (await res.json()) as { id: string }
-    const config = await configs().createConfig({
+    const config = await newConfig({
       name: 'Custom voiced',
       eviVersion: '3',
       voice: { name: 'NARRATOR', provider: 'CUSTOM_VOICE' },
@@ -143,7 +148,7 @@ describe.each(dialects())('hume SDK: empathicVoice.configs on %s', (dialect) => 
   })
 
   it('createConfigVersion adds the next version; listConfigVersions pages through all of them', async () => {
-    const c = await configs().createConfig({ name: 'Versioned config', eviVersion: '3' })
+    const c = await newConfig({ name: 'Versioned config', eviVersion: '3' })
     for (let i = 1; i <= 6; i++) {
       const v = await configs().createConfigVersion(c.id, { eviVersion: '3', versionDescription: `v${i}` })
       expect(v).toMatchObject({ id: c.id, version: i, name: 'Versioned config', versionDescription: `v${i}` })
@@ -157,7 +162,7 @@ describe.each(dialects())('hume SDK: empathicVoice.configs on %s', (dialect) => 
   })
 
   it('updateConfigDescription changes only that version; updateConfigName renames all', async () => {
-    const c = await configs().createConfig({ name: 'Before', eviVersion: '3' })
+    const c = await newConfig({ name: 'Before', eviVersion: '3' })
     await configs().createConfigVersion(c.id, { eviVersion: '3', versionDescription: 'keep' })
     const updated = await configs().updateConfigDescription(c.id, 0, { versionDescription: 'described' })
     expect(updated).toMatchObject({ id: c.id, version: 0, versionDescription: 'described', name: 'Before' })
@@ -169,7 +174,7 @@ describe.each(dialects())('hume SDK: empathicVoice.configs on %s', (dialect) => 
   })
 
   it('deleteConfigVersion removes one version, deleteConfig all of them', async () => {
-    const c = await configs().createConfig({ name: 'Doomed config', eviVersion: '3' })
+    const c = await newConfig({ name: 'Doomed config', eviVersion: '3' })
     await configs().createConfigVersion(c.id, { eviVersion: '3' })
     expect(await configs().deleteConfigVersion(c.id, 0)).toBeUndefined()
     await expect(configs().getConfigVersion(c.id, 0)).rejects.toMatchObject({ statusCode: 404 })
@@ -181,7 +186,7 @@ describe.each(dialects())('hume SDK: empathicVoice.configs on %s', (dialect) => 
 
   it('stays readable by the SDK after the tool it names is deleted', async () => {
     const tool = await newTool('short_lived')
-    const c = await configs().createConfig({ name: 'Orphaned', eviVersion: '3', tools: [{ id: tool.id, version: 0 }] })
+    const c = await newConfig({ name: 'Orphaned', eviVersion: '3', tools: [{ id: tool.id, version: 0 }] })
     await h.evi.tools.deleteTool(tool.id)
     const again = await configs().getConfigVersion(c.id, 0)
     expect(again.id).toBe(c.id)
@@ -191,7 +196,7 @@ describe.each(dialects())('hume SDK: empathicVoice.configs on %s', (dialect) => 
   it('listConfigs pages with for await through all 25 configs and stops at the empty page', async () => {
     const name = `Paged config ${dialect}`
     const ids = []
-    for (let i = 0; i < 25; i++) ids.push((await configs().createConfig({ name, eviVersion: '3' })).id)
+    for (let i = 0; i < 25; i++) ids.push((await newConfig({ name, eviVersion: '3' })).id)
     h.take()
     const first = await configs().listConfigs({ name, pageSize: 10 })
     expect(first.response).toMatchObject({ pageNumber: 0, pageSize: 10, totalPages: 3 })
