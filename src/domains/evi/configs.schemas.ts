@@ -1,5 +1,5 @@
 import { Type, type Static, type TSchema } from 'typebox'
-import { Uuid } from '../../shared/http/schemas.js'
+import { NO_NUL, Uuid } from '../../shared/http/schemas.js'
 import {
   BUILTIN_TOOL_NAMES,
   LANGUAGE_MODELS,
@@ -39,7 +39,10 @@ export const PostedUserDefinedToolSpec = Type.Object({
 })
 export const VoiceRef = Type.Union([
   Type.Object({ id: Type.String({ minLength: 1, maxLength: 256 }), provider: Type.Optional(Provider) }),
-  Type.Object({ name: Type.String({ minLength: 1, maxLength: 256 }), provider: Type.Optional(Provider) }),
+  Type.Object({
+    name: Type.String({ minLength: 1, maxLength: 256, pattern: NO_NUL }),
+    provider: Type.Optional(Provider),
+  }),
 ])
 export type VoiceRef = Static<typeof VoiceRef>
 

@@ -1,4 +1,5 @@
 import { Type, type Static } from 'typebox'
+import { NO_NUL } from '../../shared/http/schemas.js'
 
 export const BASE_VOICES = ['ITO', 'KORA', 'DACHER', 'AURA', 'FINN', 'WHIMSY', 'STELLA', 'SUNNY'] as const
 export const PARAMETER_MODEL = '20241004-11parameter'
@@ -16,7 +17,7 @@ export const VOICE_PARAMETERS = [
 ] as const
 
 /** Hume upper-cases custom voice names and allows at most 75 characters. */
-export const CustomVoiceName = Type.String({ minLength: 1, maxLength: 75 })
+export const CustomVoiceName = Type.String({ minLength: 1, maxLength: 75, pattern: NO_NUL })
 const BaseVoice = Type.Unsafe<(typeof BASE_VOICES)[number]>(Type.Union(BASE_VOICES.map((v) => Type.Literal(v))))
 const Attribute = Type.Integer({ minimum: -100, maximum: 100 })
 const Parameters = Type.Object(Object.fromEntries(VOICE_PARAMETERS.map((p) => [p, Type.Optional(Attribute)])))

@@ -1,14 +1,14 @@
 import type { FastifyInstance } from 'fastify'
 import { Type, type TSchema } from 'typebox'
 import { PageQuery } from '../../shared/http/pagination.js'
-import { errorResponses, IdParams, IdVersionParams } from '../../shared/http/schemas.js'
+import { errorResponses, IdParams, IdVersionParams, NO_NUL } from '../../shared/http/schemas.js'
 import type { VersionedService } from './versions.service.js'
 
-export const Name = Type.String({ minLength: 1, maxLength: 256 })
+export const Name = Type.String({ minLength: 1, maxLength: 256, pattern: NO_NUL })
 /** Deletes answer 200 with an empty body, as Hume does. */
 const Empty = Type.Null({ description: 'Empty body' })
 
-export const VersionDescription = Type.String({ maxLength: 1024 })
+export const VersionDescription = Type.String({ maxLength: 1024, pattern: NO_NUL })
 
 export interface VersionedRouteSpec<T> {
   /** e.g. `/v0/evi/prompts` */
@@ -57,7 +57,7 @@ export function registerVersionedRoutes<T>(app: FastifyInstance, spec: Versioned
   })
   const listQuery = Type.Object({
     ...PageQuery.properties,
-    name: Type.Optional(Type.String({ maxLength: 256 })),
+    name: Type.Optional(Type.String({ maxLength: 256, pattern: NO_NUL })),
     ...(spec.legacyCustomVoice ? {} : { restrict_to_most_recent: Type.Optional(Type.Boolean()) }),
   })
   const versionsQuery = Type.Object({ ...PageQuery.properties, restrict_to_most_recent: Type.Optional(Type.Boolean()) })

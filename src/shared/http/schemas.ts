@@ -32,6 +32,12 @@ export const errorResponses = {
 /** Same, for routes whose validation failures answer 422 in FastAPI's shape. */
 export const validationErrorResponses = { ...errorResponses, 422: Type.Ref('HTTPValidationError') } as const
 
+/**
+ * For strings stored in their own text column (names, descriptions) or used in a query: PostgreSQL
+ * text cannot hold U+0000, so refuse it as bad input rather than fail in the database with a 500.
+ */
+export const NO_NUL = '^[^\\u0000]*$'
+
 export const Uuid = Type.String({ format: 'uuid', maxLength: 36 })
 export const IdParams = Type.Object({ id: Uuid })
 export const IdVersionParams = Type.Object({ id: Uuid, version: Type.Integer({ minimum: 0, maximum: 2147483647 }) })
