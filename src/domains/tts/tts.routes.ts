@@ -29,6 +29,18 @@ function disconnectSignal(reply: FastifyReply): AbortSignal {
   return ac.signal
 }
 
+/**
+ * A byte stream over a generator that is torn down with the response: a generator parked at
+ * `yield` (backpressure) would otherwise never observe the abort and never release its resources.
+ */
+function responseStream(reply: FastifyReply, chunks: AsyncIterable<Buffer | string>): Readable {
+  const stream = Readable.from(chunks, { objectMode: false })
+  reply.raw.on('close', () => {
+    if (!reply.raw.writableFinished) stream.destroy()
+  })
+  return stream
+}
+
 function describe(reply: FastifyReply, plan: Plan): FastifyReply {
   // Which engine spoke, and the generation ids (the file routes have no body to carry them).
   return reply
@@ -61,13 +73,13 @@ export async function ttsRoutes(app: FastifyInstance, opts: TtsRouteOptions): Pr
   app.post('/v0/tts/stream/file', post({ 200: Binary }), async (req, reply) => {
     const plan = await tts.plan(req.accountId, req.body as PostedTts, 'stream')
     const bytes = streamFile(plan, tts.render(plan, disconnectSignal(reply)))
-    return describe(reply, plan).type(CONTENT_TYPES[plan.format]).send(Readable.from(toBuffers(bytes), { objectMode: false }))
+    return describe(reply, plan).type(CONTENT_TYPES[plan.format]).send(responseStream(reply, toBuffers(bytes)))
   })
 
   app.post('/v0/tts/stream/json', post({ 200: Binary }), async (req, reply) => {
     const plan = await tts.plan(req.accountId, req.body as PostedTts, 'stream')
     const lines = streamTtsOutput(plan, tts.render(plan, disconnectSignal(reply)), req.id)
-    return describe(reply, plan).type('application/json').send(Readable.from(toLines(lines), { objectMode: false }))
+    return describe(reply, plan).type('application/json').send(responseStream(reply, toLines(lines)))
   })
 
   app.get('/v0/tts/voices', { schema: { tags, querystring: VoicesListQuery, response: { 200: ReturnPagedVoices, ...validationErrorResponses } } }, async (req) =>
