@@ -1,7 +1,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import SQLite from 'better-sqlite3'
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely'
+import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase } from 'kysely'
 import pg from 'pg'
 import type { Database } from './database.js'
 
@@ -14,6 +14,36 @@ export interface Db {
 }
 
 const PG_INT8 = 20
+/** Distinct SQL texts kept prepared; `IN (?, ?, ...)` lists of each length are one text each. */
+const STATEMENT_CACHE_SIZE = 500
+
+/**
+ * Kysely's SQLite driver prepares every query afresh; preparing costs as much as running one of our
+ * indexed reads. This keeps the statements it asks for, by SQL text, least recently used out first.
+ * A statement still being iterated (a streamed query) is busy, so a second user gets a fresh one.
+ */
+export function cachingStatements(sqlite: SQLite.Database, size = STATEMENT_CACHE_SIZE): SqliteDatabase {
+  const cache = new Map<string, SQLite.Statement>()
+  return {
+    prepare(sql) {
+      const hit = cache.get(sql)
+      if (hit) {
+        if (hit.busy) return sqlite.prepare(sql)
+        cache.delete(sql)
+        cache.set(sql, hit)
+        return hit
+      }
+      const stmt = sqlite.prepare(sql)
+      cache.set(sql, stmt)
+      if (cache.size > size) cache.delete(cache.keys().next().value as string)
+      return stmt
+    },
+    close() {
+      cache.clear()
+      sqlite.close()
+    },
+  }
+}
 
 /**
  * Opens the database: PostgreSQL for a postgres:// URL, otherwise SQLite (a file, or `:memory:`).
@@ -41,7 +71,7 @@ export function openDb(url: string): Db {
   sqlite.pragma('synchronous = NORMAL')
   sqlite.pragma('foreign_keys = ON')
   sqlite.pragma('busy_timeout = 5000')
-  const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) })
+  const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: cachingStatements(sqlite) }) })
   return { kysely, dialect: 'sqlite', close: () => kysely.destroy() }
 }
 
