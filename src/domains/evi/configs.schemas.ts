@@ -27,15 +27,18 @@ const EventMessage = Type.Object({
 const PromptExpansion = Type.Object({ enabled: Type.Optional(Type.Boolean()) })
 const Provider = Enum(VOICE_PROVIDERS)
 
+/** A referenced version; versions are int4 columns, so a larger number fails in PostgreSQL. */
+const RefVersion = Type.Optional(Nullable(Type.Integer({ minimum: 0, maximum: 2147483647 })))
+
 export const PostedConfigPromptSpec = Type.Object({
   id: Type.Optional(Uuid),
-  version: Type.Optional(Nullable(Type.Integer({ minimum: 0 }))),
+  version: RefVersion,
   text: Type.Optional(Type.String({ maxLength: MAX_PROMPT_TEXT })),
   prompt_expansion: Type.Optional(PromptExpansion),
 })
 export const PostedUserDefinedToolSpec = Type.Object({
   id: Uuid,
-  version: Type.Optional(Nullable(Type.Integer({ minimum: 0 }))),
+  version: RefVersion,
 })
 export const VoiceRef = Type.Union([
   Type.Object({ id: Type.String({ minLength: 1, maxLength: 256 }), provider: Type.Optional(Provider) }),
