@@ -6,6 +6,8 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import type { Config } from './config.js'
 import { eviRoutes } from './domains/evi/evi.routes.js'
 import { ttsRoutes } from './domains/tts/tts.routes.js'
+import { expressionRoutes } from './domains/expression/batch.routes.js'
+import type { BatchTuning } from './domains/expression/batch.runtime.js'
 import {
   BASE_VOICE_PRESETS,
   customVoiceLookup,
@@ -32,6 +34,8 @@ export interface AppDeps {
   health?: HealthContributor[]
   /** Extra voices a config may name (e.g. the TTS voice library), tried after EVI's own. */
   voiceLookups?: VoiceLookup[]
+  /** Expression batch worker settings (threads, lease, input limits); defaults suit production. */
+  expression?: BatchTuning
 }
 
 const REQUEST_ID = /^[\w.-]{1,128}$/
@@ -87,5 +91,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // One WebSocket server for the whole app (TTS stream/input; EVI chat can share it).
   await app.register(websocket)
   await app.register(ttsRoutes, { db: db.kysely, engine: ttsEngine })
+  await app.register(expressionRoutes, { db: db.kysely, config, tuning: deps.expression })
   return app
 }
