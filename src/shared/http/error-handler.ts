@@ -55,12 +55,12 @@ export function toValidationIssues(context: string, validation: AjvIssue[]): Val
   })
 }
 
-function fromFastifyError(err: FastifyError): ApiError {
+function fromFastifyError(err: FastifyError, request: FastifyRequest): ApiError {
   if (err.validation) return errors.invalid(toValidationIssues(err.validationContext ?? 'body', err.validation))
-  if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE')
-    return errors.payloadTooLarge(Number(/\d+/.exec(err.message)?.[0] ?? 0))
+  // Fastify's own messages name neither the limit nor the type, so take them from the request.
+  if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return errors.payloadTooLarge(request.routeOptions.bodyLimit)
   if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE')
-    return errors.unsupportedMediaType(err.message.split(': ').pop() ?? '')
+    return errors.unsupportedMediaType(String(request.headers['content-type'] ?? ''))
   const status = err.statusCode ?? 500
   if (status >= 400 && status < 500) {
     const code = status === 413 ? 'payload_too_large' : status === 404 ? 'not_found' : 'bad_request'
@@ -81,7 +81,7 @@ export function sendError(request: FastifyRequest, reply: FastifyReply, error: A
 
 export function installErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError | ApiError, request, reply) => {
-    const error = err instanceof ApiError ? err : fromFastifyError(err)
+    const error = err instanceof ApiError ? err : fromFastifyError(err, request)
     if (error.status >= 500) request.log.error({ err: error.cause ?? err }, 'request failed')
     return sendError(request, reply, error)
   })
