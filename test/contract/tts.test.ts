@@ -13,8 +13,10 @@ const tts = serialization.tts as unknown as Record<string, WireSchema>
 const SENTENCE = 'Beauty is no quality in things themselves: it exists merely in the mind which contemplates them.'
 const ACTOR = { name: 'Male English Actor', provider: 'HUME_AI' } as const
 
-async function bytes(stream: ReadableStream<Uint8Array> | Readable | { stream(): ReadableStream<Uint8Array> }): Promise<Buffer> {
-  const s = 'stream' in stream && typeof stream.stream === 'function' ? stream.stream() : stream
+/** Reads an SDK BinaryResponse (or any byte stream) to the end. */
+async function bytes(body: unknown): Promise<Buffer> {
+  const b = body as { stream?: () => ReadableStream<Uint8Array> } | Readable
+  const s = 'stream' in b && typeof b.stream === 'function' ? b.stream() : b
   const parts: Buffer[] = []
   for await (const c of s as AsyncIterable<Uint8Array>) parts.push(Buffer.from(c))
   return Buffer.concat(parts)

@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream'
 import type { FastifyInstance, FastifyReply } from 'fastify'
 import type { Kysely } from 'kysely'
+import { Type } from 'typebox'
 import type { TtsEngine } from '../../shared/engines/tts-engine.js'
 import { validationErrorResponses } from '../../shared/http/schemas.js'
 import type { Database } from '../../shared/storage/database.js'
@@ -57,7 +58,7 @@ export async function ttsRoutes(app: FastifyInstance, opts: TtsRouteOptions): Pr
   app.addHook('onRoute', (route) => {
     route.config = { errorStyle: 'http_validation', ...route.config }
   })
-  const post = (url: string, response: object) => ({ schema: { tags, body: PostedTts, response: { ...response, ...validationErrorResponses } } })
+  const post = (response: object) => ({ schema: { tags, body: PostedTts, response: { ...response, ...validationErrorResponses } } })
 
   app.post('/v0/tts', post({ 200: ReturnTts }), async (req, reply) => {
     const plan = await tts.plan(req.accountId, req.body as PostedTts, 'json')
@@ -91,7 +92,7 @@ export async function ttsRoutes(app: FastifyInstance, opts: TtsRouteOptions): Pr
     return voices.create(req.accountId, body.generation_id, body.name)
   })
 
-  app.delete('/v0/tts/voices', { schema: { tags, querystring: VoicesDeleteQuery, response: validationErrorResponses } }, async (req, reply) => {
+  app.delete('/v0/tts/voices', { schema: { tags, querystring: VoicesDeleteQuery, response: { 200: Type.Null({ description: 'Empty body' }), ...validationErrorResponses } } }, async (req, reply) => {
     await voices.delete(req.accountId, (req.query as { name: string }).name)
     return reply.code(200).send()
   })

@@ -190,13 +190,16 @@ export class TtsService {
               isLastOfGeneration: isLast && isLastOfGeneration, samples, timestamps: parts.flatMap((p) => p.stamps),
             }
           }
+          let done = false
           for await (const c of chunks) {
-            if (plan.instant && pending.length > 0) yield emit(false)
             const stamps = this.stamps(plan, c.words, c.phones, elapsedMs)
             elapsedMs += (c.samples.length / sr) * 1000
             pending.push({ samples: c.samples, stamps })
+            if (c.last) done = true
+            if (plan.instant || c.last) yield emit(c.last)
           }
-          yield emit(true)
+          // An engine that ended without flagging its last chunk still closes the snippet.
+          if (!done) yield emit(true)
           if (isLastSnippetOfUtterance) elapsedMs += utterance.trailingSilence * 1000
         }
       }

@@ -50,6 +50,8 @@ export interface PcmChunk {
   words: WordTiming[]
   /** Phone timings (pauses excluded), in the engine's phone set; cheap, so always filled. */
   phones: WordTiming[]
+  /** True on the input's final chunk, so consumers need no lookahead (which would delay the first byte). */
+  last: boolean
 }
 
 export type EngineName = 'flite' | 'kokoro'

@@ -102,9 +102,10 @@ export class FliteEngine implements TtsEngine {
 
   async *synthesize(input: SynthesisInput, signal?: AbortSignal): AsyncIterable<PcmChunk> {
     await this.load()
-    for (const text of splitChunks(input.text)) {
+    const chunks = splitChunks(input.text)
+    for (const [i, text] of chunks.entries()) {
       signal?.throwIfAborted()
-      yield this.renderChunk(text, input.voice, input.speed, input.words)
+      yield { ...this.renderChunk(text, input.voice, input.speed, input.words), last: i === chunks.length - 1 }
       // Each chunk is a synchronous ~10-30 ms run; give other requests the event loop between them.
       await yieldToLoop()
     }
@@ -112,7 +113,7 @@ export class FliteEngine implements TtsEngine {
   }
 
   /** Renders one chunk synchronously. Exposed so the benchmark can time the library alone. */
-  renderChunk(text: string, voice: VoiceSpec, speed: number, words: boolean): PcmChunk {
+  renderChunk(text: string, voice: VoiceSpec, speed: number, words: boolean): Omit<PcmChunk, 'last'> {
     const rt = this.runtime
     if (!rt) throw new Error('FliteEngine.load() has not completed')
     const info = VOICES[voice.flite]

@@ -81,21 +81,23 @@ export class KokoroEngine implements TtsEngine {
 
   async *synthesize(input: SynthesisInput, signal?: AbortSignal): AsyncIterable<PcmChunk> {
     await this.load()
-    for (const text of splitChunks(input.text)) {
+    const chunks = splitChunks(input.text)
+    for (const [i, text] of chunks.entries()) {
       signal?.throwIfAborted()
       const phonemes = await toPhonemes(text)
       // A chunk past the context (rare: 180 characters is ~200 tokens) is split again by words.
       const parts = tokenize(phonemes).length >= MAX_PHONEME_TOKENS ? splitChunks(text, 12, Math.floor(text.length / 2)) : [text]
-      for (const part of parts) {
+      for (const [j, part] of parts.entries()) {
         signal?.throwIfAborted()
-        yield await this.renderChunk(part, parts.length === 1 ? phonemes : await toPhonemes(part), input.voice, input.speed)
+        const chunk = await this.renderChunk(part, parts.length === 1 ? phonemes : await toPhonemes(part), input.voice, input.speed)
+        yield { ...chunk, last: i === chunks.length - 1 && j === parts.length - 1 }
       }
     }
     signal?.throwIfAborted()
   }
 
   /** One model run. Exposed so the benchmark can time the library alone. */
-  async renderChunk(text: string, phonemes: string, voice: VoiceSpec, speed: number): Promise<PcmChunk> {
+  async renderChunk(text: string, phonemes: string, voice: VoiceSpec, speed: number): Promise<Omit<PcmChunk, 'last'>> {
     const session = this.session
     if (!session) throw new Error('KokoroEngine.load() has not completed')
     const tokens = tokenize(phonemes)

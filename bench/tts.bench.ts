@@ -1,0 +1,141 @@
+/**
+ * TTS latency and throughput (issue 3): each engine called directly, beside the same text through
+ * the real app's POST /v0/tts/stream/file (pcm), in the same process and run. The ratio
+ * server/direct is the cost of our request path (auth, validation, voice resolution, storing the
+ * generation, encoding, HTTP) over the engine alone.
+ *
+ *   npx tsx bench/tts.bench.ts          # or `npm run bench` for every benchmark
+ *   BENCH_RUNS=5 npx tsx bench/tts.bench.ts   # fewer repetitions for a quick look
+ */
+import { request } from 'node:http'
+import { buildApp } from '../src/app.js'
+import { loadConfig } from '../src/config.js'
+import { AccountService } from '../src/shared/auth/accounts.service.js'
+import { selectTtsEngine } from '../src/shared/engines/tts-engine-select.js'
+import type { TtsEngine, VoiceSpec } from '../src/shared/engines/tts-engine.js'
+import { kokoroModelPath } from '../src/shared/engines/tts-kokoro-engine.js'
+import { openDb } from '../src/shared/storage/db.js'
+import { migrateToLatest } from '../src/shared/storage/migrate.js'
+import { PRESET_VOICES } from '../src/domains/tts/voice-presets.js'
+import { writeSection } from './lib/report.js'
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 20)
+const SENTENCE = 'The quick brown fox jumps over the lazy dog, then naps in the warm afternoon sun.'
+const PARAGRAPH = [
+  'Beauty is no quality in things themselves: it exists merely in the mind which contemplates them,',
+  'and each mind perceives a different beauty. One person may even perceive deformity, where another',
+  'is sensible of beauty; and every individual ought to acquiesce in his own sentiment, without',
+  'pretending to regulate those of others. To seek the real beauty, or real deformity, is as fruitless',
+  'an enquiry, as to pretend to ascertain the real sweet or real bitter.',
+].join(' ')
+const PRESET = PRESET_VOICES.find((v) => v.name === 'Kora')!
+
+interface Sample {
+  firstMs: number
+  totalMs: number
+  audioS: number
+}
+
+const p50 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN
+const fmt = (x: number, d = 1) => x.toFixed(d)
+
+async function direct(engine: TtsEngine, text: string, voice: VoiceSpec): Promise<Sample> {
+  const t0 = performance.now()
+  let first = 0
+  let samples = 0
+  for await (const c of engine.synthesize({ text, voice, speed: 1, words: false })) {
+    first ||= performance.now() - t0
+    samples += c.samples.length
+  }
+  return { firstMs: first, totalMs: performance.now() - t0, audioS: samples / engine.sampleRate }
+}
+
+function viaServer(base: URL, apiKey: string, text: string, sampleRate: number): Promise<Sample> {
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now()
+    let first = 0
+    let bytes = 0
+    const req = request(
+      { host: base.hostname, port: base.port, path: '/v0/tts/stream/file', method: 'POST', headers: { 'x-hume-api-key': apiKey, 'content-type': 'application/json' } },
+      (res) => {
+        if (res.statusCode !== 200) reject(new Error(`status ${res.statusCode}`))
+        res.on('data', (c: Buffer) => {
+          first ||= performance.now() - t0
+          bytes += c.length
+        })
+        res.on('end', () => resolve({ firstMs: first, totalMs: performance.now() - t0, audioS: bytes / 2 / sampleRate }))
+      },
+    )
+    req.on('error', reject)
+    req.end(JSON.stringify({ utterances: [{ text, voice: { name: PRESET.name, provider: 'HUME_AI' } }], format: { type: 'pcm' } }))
+  })
+}
+
+async function series(n: number, run: () => Promise<Sample>): Promise<Sample[]> {
+  await run() // warm-up
+  const out: Sample[] = []
+  for (let i = 0; i < n; i++) out.push(await run())
+  return out
+}
+
+async function concurrent(run: () => Promise<Sample>): Promise<{ wallS: number; audioS: number }> {
+  const t0 = performance.now()
+  const all = await Promise.all([run(), run(), run(), run()])
+  return { wallS: (performance.now() - t0) / 1000, audioS: all.reduce((n, s) => n + s.audioS, 0) }
+}
+
+async function benchEngine(engine: TtsEngine, base: URL, apiKey: string): Promise<string[]> {
+  const rows: string[] = []
+  let sentenceRatio = NaN
+  let sentenceServerP50 = NaN
+  for (const [label, text, n] of [['one sentence', SENTENCE, RUNS], ['one paragraph', PARAGRAPH, Math.max(3, Math.floor(RUNS / 4))]] as const) {
+    const d = await series(n, () => direct(engine, text, PRESET.spec))
+    const s = await series(n, () => viaServer(base, apiKey, text, engine.sampleRate))
+    const rtf = (xs: Sample[]) => p50(xs.map((x) => x.totalMs / 1000 / x.audioS))
+    const ratio = p50(s.map((x) => x.totalMs)) / p50(d.map((x) => x.totalMs))
+    if (label === 'one sentence') {
+      sentenceRatio = ratio
+      sentenceServerP50 = p50(s.map((x) => x.firstMs))
+    }
+    rows.push(
+      `| ${engine.name} | ${label} (${n} runs) | ${fmt(p50(d.map((x) => x.firstMs)))} | ${fmt(p50(s.map((x) => x.firstMs)))} | ${fmt(rtf(d), 3)} | ${fmt(rtf(s), 3)} | ${fmt(ratio, 2)} |`,
+    )
+  }
+  const cd = await concurrent(() => direct(engine, PARAGRAPH, PRESET.spec))
+  const cs = await concurrent(() => viaServer(base, apiKey, PARAGRAPH, engine.sampleRate))
+  rows.push(
+    `| ${engine.name} | 4 concurrent paragraphs | — | — | ${fmt(cd.wallS / cd.audioS, 3)} | ${fmt(cs.wallS / cs.audioS, 3)} | ${fmt(cs.wallS / cd.wallS, 2)} |`,
+  )
+  rows.push(`<!-- ${engine.name}: sentence first byte p50 via server ${fmt(sentenceServerP50)} ms; total-time ratio ${fmt(sentenceRatio, 2)} -->`)
+  return rows
+}
+
+async function main(): Promise<void> {
+  const config = loadConfig({ PROSODIA_DATA_DIR: '/tmp/prosodia-bench', PROSODIA_MODELS_DIR: process.env.PROSODIA_MODELS_DIR ?? '/tmp/prosodia-bench/models' })
+  const db = openDb('sqlite::memory:')
+  await migrateToLatest(db)
+  const account = await new AccountService(db.kysely, config.tokenTtlSeconds).create('bench')
+  const app = await buildApp({ config, db, logger: false })
+  const base = new URL(await app.listen({ host: '127.0.0.1', port: 0 }))
+  const header = [
+    '| Engine | Request | Direct first chunk p50 (ms) | Server first byte p50 (ms) | Direct RTF p50 | Server RTF p50 | Server/direct time |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: |',
+  ]
+  const rows = await benchEngine(await selectTtsEngine({ modelsDir: config.modelsDir, prefer: 'flite' }), base, account.api_key)
+  const kokoro = kokoroModelPath(config.modelsDir)
+  const notes = [
+    'RTF = synthesis wall time / audio duration (lower is faster). "Server" is POST /v0/tts/stream/file',
+    `(pcm, HUME_AI preset "${PRESET.name}") over HTTP on 127.0.0.1; "direct" is the engine's synthesize() in the`,
+    'same process. The 4-concurrent row gives wall time / total audio for four paragraphs at once, and',
+    'the ratio of the two wall times. Both use the same cached engine instance.',
+    '',
+    kokoro
+      ? 'Kokoro rows use the model in PROSODIA_MODELS_DIR (the server itself picks Kokoro when present).'
+      : 'Kokoro: not measured — no weights in PROSODIA_MODELS_DIR on this machine (offline; `npx prosodia models pull kokoro` needs the network).',
+  ]
+  await app.close()
+  await db.close()
+  writeSection({ section: 'TTS', command: 'npx tsx bench/tts.bench.ts (or npm run bench)', body: [...header, ...rows, '', ...notes].join('\n') })
+}
+
+await main()
