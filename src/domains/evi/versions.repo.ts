@@ -122,13 +122,12 @@ export async function remove(db: Q, scope: Scope, id: string, version?: number):
 /** Every version of the given resources, for expanding many references in one query. */
 export async function listByIds(db: Q, scope: Scope, ids: string[]): Promise<EviVersionRow[]> {
   if (ids.length === 0) return []
-  return db
-    .selectFrom('evi_versions')
-    .selectAll()
-    .where('account_id', '=', scope.accountId)
-    .where('kind', '=', scope.kind)
-    .where('id', 'in', ids)
-    .execute()
+  // Filtering on `id` alone lets SQLite walk the primary key; with the account and kind in the WHERE
+  // it prefers the (account_id, kind, ...) index and reads every resource of that kind the account
+  // has, so the cost grew with the account's size. Ids are unique across accounts (the primary key
+  // is (id, version)), so checking the scope on the rows returns exactly what the WHERE did.
+  const rows = await db.selectFrom('evi_versions').selectAll().where('id', 'in', ids).execute()
+  return rows.filter((r) => r.account_id === scope.accountId && r.kind === scope.kind)
 }
 
 /** The newest version of each resource of this kind with exactly this name. */
