@@ -132,15 +132,14 @@ export class ConfigService extends VersionedService<ReturnConfig> {
     return (await prompts.create(accountId, name, undefined, { text })).id
   }
 
-  /** Expands prompt and tool references into full objects, fetching each kind in one query. */
+  /** Expands prompt and tool references into full objects, fetching both kinds in one query. */
   private async expand(rows: EviVersionRow[], accountId: string): Promise<ReturnConfig[]> {
     const payloads = rows.map((r) => JSON.parse(r.payload) as ConfigPayload)
-    const promptIds = [...new Set(payloads.flatMap((p) => (p.prompt ? [p.prompt.id] : [])))]
-    const toolIds = [...new Set(payloads.flatMap((p) => p.tools.map((t) => t.id)))]
-    const [promptRows, toolRows] = await Promise.all([
-      repo.listByIds(this.db, { accountId, kind: 'prompt' }, promptIds),
-      repo.listByIds(this.db, { accountId, kind: 'tool' }, toolIds),
-    ])
+    const promptIds = payloads.flatMap((p) => (p.prompt ? [p.prompt.id] : []))
+    const toolIds = payloads.flatMap((p) => p.tools.map((t) => t.id))
+    const referenced = await repo.listByIds(this.db, accountId, ['prompt', 'tool'], [...promptIds, ...toolIds])
+    const promptRows = referenced.filter((r) => r.kind === 'prompt')
+    const toolRows = referenced.filter((r) => r.kind === 'tool')
     return rows.map((row, i) => {
       const p = payloads[i] as ConfigPayload
       const promptRow = p.prompt ? pick(promptRows, p.prompt) : undefined

@@ -119,15 +119,24 @@ export async function remove(db: Q, scope: Scope, id: string, version?: number):
   return Number(r.numDeletedRows)
 }
 
-/** Every version of the given resources, for expanding many references in one query. */
-export async function listByIds(db: Q, scope: Scope, ids: string[]): Promise<EviVersionRow[]> {
+/** Every version of the given resources of these kinds, for expanding many references in one query. */
+export async function listByIds(
+  db: Q,
+  accountId: string,
+  kinds: readonly EviKind[],
+  ids: readonly string[],
+): Promise<EviVersionRow[]> {
   if (ids.length === 0) return []
   // Filtering on `id` alone lets SQLite walk the primary key; with the account and kind in the WHERE
   // it prefers the (account_id, kind, ...) index and reads every resource of that kind the account
   // has, so the cost grew with the account's size. Ids are unique across accounts (the primary key
   // is (id, version)), so checking the scope on the rows returns exactly what the WHERE did.
-  const rows = await db.selectFrom('evi_versions').selectAll().where('id', 'in', ids).execute()
-  return rows.filter((r) => r.account_id === scope.accountId && r.kind === scope.kind)
+  const rows = await db
+    .selectFrom('evi_versions')
+    .selectAll()
+    .where('id', 'in', [...new Set(ids)])
+    .execute()
+  return rows.filter((r) => r.account_id === accountId && kinds.includes(r.kind))
 }
 
 /** The newest version of each resource of this kind with exactly this name. */
