@@ -10,7 +10,14 @@ await migrateToLatest(db)
 if (config.bootstrapApiKey) {
   await new AccountService(db.kysely, config.tokenTtlSeconds).ensure('default', config.bootstrapApiKey)
 }
-const app = await buildApp({ config, db })
+// Expression batch worker knobs (optional): inference threads, and the queue lease, i.e. how soon
+// a job held by a killed process is picked up again.
+const envInt = (name: string) => (process.env[name] ? Number(process.env[name]) : undefined)
+const app = await buildApp({
+  config,
+  db,
+  expression: { threads: envInt('PROSODIA_EXPRESSION_THREADS'), leaseMs: envInt('PROSODIA_QUEUE_LEASE_MS') },
+})
 
 let closing = false
 async function shutdown(signal: string): Promise<void> {

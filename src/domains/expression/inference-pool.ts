@@ -1,8 +1,9 @@
 /**
  * Model inference off the event loop: a pool of worker threads (one per core
- * by default), each holding its own copy of the ~3 MB model. Where worker
- * threads cannot load our TypeScript (e.g. inside vitest's transformer), or
- * when `threads` is 0, inference runs in-process instead.
+ * by default), each holding its own copy of the ~3 MB model. Threads start on
+ * the first prediction, so an app that never runs a job pays nothing. When
+ * `threads` is 0, or a worker cannot load our TypeScript (e.g. inside vitest's
+ * transformer), inference runs in-process instead.
  */
 import { availableParallelism } from 'node:os'
 import { Worker } from 'node:worker_threads'
@@ -20,7 +21,9 @@ interface Pending {
 
 interface Slot {
   worker: Worker
-  busy: number
+  pending: Map<number, Pending>
+  /** Whether this worker ever answered (it loaded the model and runs). */
+  answered: boolean
 }
 
 export interface InferencePool {
@@ -29,57 +32,83 @@ export interface InferencePool {
   close(): Promise<void>
 }
 
-/** Can a worker thread load this module's sibling? True for compiled JS and for tsx. */
-function workersUsable(): boolean {
-  if (!import.meta.url.endsWith('.ts')) return true
-  return process.execArgv.some((a) => a.includes('tsx')) || process.env.NODE_OPTIONS?.includes('tsx') === true
+/**
+ * The worker's entry file: the compiled worker, or under tsx a small .mjs
+ * that registers tsx inside the thread first. Undefined where threads cannot
+ * run our code (vitest's module runner).
+ */
+function workerEntry(): URL | undefined {
+  if (!import.meta.url.endsWith('.ts')) return new URL('./inference.worker.js', import.meta.url)
+  // vitest's module runner cannot serve a worker thread; tests run inference in-process.
+  if (process.env.VITEST) return undefined
+  return new URL('./inference-worker-boot.mjs', import.meta.url)
+}
+
+function inProcess(log: Logger): InferencePool {
+  log.info({ threads: 0 }, 'expression inference runs in-process')
+  return {
+    threads: 0,
+    predict: async (text, sel) => predictText(loadLanguageModel(), text, sel),
+    close: async () => {},
+  }
 }
 
 export function createInferencePool(log: Logger, threads = availableParallelism()): InferencePool {
-  if (threads <= 0 || !workersUsable()) {
-    const model = loadLanguageModel()
-    log.info({ threads: 0 }, 'expression inference runs in-process')
-    return {
-      threads: 0,
-      predict: async (text, sel) => predictText(model, text, sel),
-      close: async () => {},
-    }
-  }
-  const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js'
-  const file = new URL(`./inference.worker${ext}`, import.meta.url)
-  const pending = new Map<number, Pending>()
+  const file = workerEntry()
+  if (threads <= 0 || !file) return inProcess(log)
+  const slots: Slot[] = []
   let next = 0
-  const slots: Slot[] = Array.from({ length: threads }, () => {
-    const worker = new Worker(file, { execArgv: process.execArgv })
-    worker.unref()
-    worker.on('message', (m: { id: number; result?: Result; error?: string }) => {
-      const p = pending.get(m.id)
+  let closed = false
+  // Workers that die before answering anything (broken install, bad loader) must not respawn forever.
+  let failedStarts = 0
+  let fallback: InferencePool | undefined
+
+  const spawn = (): Slot => {
+    const slot: Slot = { worker: new Worker(file), pending: new Map(), answered: false }
+    slot.worker.unref()
+    slot.worker.on('message', (m: { id: number; result?: Result; error?: string }) => {
+      slot.answered = true
+      failedStarts = 0
+      const p = slot.pending.get(m.id)
       if (!p) return
-      pending.delete(m.id)
-      const slot = slots.find((s) => s.worker === worker)
-      if (slot) slot.busy--
+      slot.pending.delete(m.id)
       if (m.error !== undefined) p.reject(new Error(m.error))
       else p.resolve(m.result ?? {})
     })
-    worker.on('error', (err) => log.error({ err }, 'inference worker crashed'))
-    return { worker, busy: 0 }
-  })
-  log.info({ threads }, 'expression inference worker threads started')
+    slot.worker.on('error', (err) => log.error({ err }, 'inference worker crashed'))
+    // A dead worker must not strand its callers: fail what it held and replace it.
+    slot.worker.on('exit', (code) => {
+      for (const p of slot.pending.values()) p.reject(new Error(`inference worker exited with code ${code}`))
+      slot.pending.clear()
+      if (!slot.answered && ++failedStarts >= 3 && !fallback) {
+        log.error('inference worker threads keep failing to start; running inference in-process')
+        fallback = inProcess(log)
+      }
+      const i = slots.indexOf(slot)
+      if (i >= 0 && !closed && !fallback) slots[i] = spawn()
+    })
+    return slot
+  }
+
   return {
     threads,
     predict(text, sel) {
-      const slot = slots.reduce((a, b) => (b.busy < a.busy ? b : a))
+      if (closed) return Promise.reject(new Error('inference pool closed'))
+      if (fallback) return fallback.predict(text, sel)
+      if (slots.length === 0) {
+        for (let i = 0; i < threads; i++) slots.push(spawn())
+        log.info({ threads }, 'expression inference worker threads started')
+      }
+      const slot = slots.reduce((a, b) => (b.pending.size < a.pending.size ? b : a))
       const id = next++
-      slot.busy++
       return new Promise<Result>((resolve, reject) => {
-        pending.set(id, { resolve, reject })
+        slot.pending.set(id, { resolve, reject })
         slot.worker.postMessage({ id, text, sel })
       })
     },
     async close() {
+      closed = true
       await Promise.all(slots.map((s) => s.worker.terminate()))
-      for (const p of pending.values()) p.reject(new Error('inference pool closed'))
-      pending.clear()
     },
   }
 }
