@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto'
-import formbody from '@fastify/formbody'
 import swagger from '@fastify/swagger'
 import websocket from '@fastify/websocket'
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
@@ -67,7 +66,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     reply.header('x-request-id', request.id)
   })
 
-  await app.register(formbody, { bodyLimit: config.bodyLimit })
   await app.register(swagger, {
     openapi: {
       info: { title: 'Prosodia (Hume-compatible API)', version: VERSION },
@@ -81,7 +79,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // Kokoro when its weights are in the models dir, else the embedded flite engine; /healthz says which.
   const ttsEngine = await selectTtsEngine({ modelsDir: config.modelsDir })
   const ttsHealth: HealthContributor = () => ({ tts: { engine: ttsEngine.name, sample_rate: ttsEngine.sampleRate } })
-  registerSystemRoutes(app, { accounts, dialect: db.dialect, version: VERSION, health: [...(deps.health ?? []), ttsHealth] })
+  await registerSystemRoutes(app, {
+    accounts,
+    dialect: db.dialect,
+    version: VERSION,
+    health: [...(deps.health ?? []), ttsHealth],
+    bodyLimit: config.bodyLimit,
+  })
   const voices = firstOf(
     presetVoiceLookup(BASE_VOICE_PRESETS),
     customVoiceLookup(db.kysely),

@@ -96,14 +96,17 @@ function genericCases(r: EviRoute): BadCase[] {
       code: 'unsupported_media_type',
       mentions: 'application/xml',
     })
-    // text/plain has a parser (a string), so it fails validation as not an object rather than as a type.
-    v({
-      name: label(r, 'content-type text/plain'),
-      raw: 'name=x',
-      headers: { 'content-type': 'text/plain' },
-      status: 400,
-      mentions: 'body',
-    })
+    // EVI routes take JSON only: neither text nor forms are parsed into resources.
+    for (const type of ['text/plain', 'application/x-www-form-urlencoded']) {
+      v({
+        name: label(r, `content-type ${type}`),
+        raw: 'name=x&text=y',
+        headers: { 'content-type': type },
+        status: 415,
+        code: 'unsupported_media_type',
+        mentions: type,
+      })
+    }
     v({
       name: label(r, 'a body over the 1 MiB limit'),
       raw: JSON.stringify({ ...valid, name: 'x'.repeat(MIB) }),
@@ -205,6 +208,7 @@ function specificCases(r: EviRoute): BadCase[] {
         { webhooks: [{ url: 'javascript:alert(1)', events: ['chat_ended'] }] },
         'url',
       ),
+      bad('a webhook url with no host', { webhooks: [{ url: 'http://', events: ['chat_started'] }] }, 'url'),
       bad(
         'a webhook url that is not a URL',
         { webhooks: [{ url: 'https://a host/x', events: ['chat_ended'] }] },

@@ -100,7 +100,8 @@ const ConfigSections = {
   webhooks: Type.Optional(
     ListOf(
       Type.Object({
-        url: Type.String({ format: 'uri', pattern: '^https?://', maxLength: 2048 }),
+        // A host is required: `http://` alone is a valid URI but nothing to call.
+        url: Type.String({ format: 'uri', pattern: '^https?://[^/?#\\s]+', maxLength: 2048 }),
         events: Type.Array(Enum(WEBHOOK_EVENTS), { minItems: 1, maxItems: 3, uniqueItems: true }),
       }),
     ),

@@ -23,6 +23,8 @@ export async function eviRoutes(app: FastifyInstance, opts: EviRouteOptions): Pr
   app.addHook('onRoute', (route) => {
     route.config = { errorStyle: 'error_response', ...route.config }
   })
+  // EVI takes JSON only: without this, Fastify's built-in text/plain parser would turn a 415 into a 400.
+  app.removeContentTypeParser('text/plain')
   registerVersionedRoutes(app, {
     base: '/v0/evi/prompts',
     tag: 'Prompts',

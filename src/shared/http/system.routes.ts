@@ -1,3 +1,4 @@
+import formbody from '@fastify/formbody'
 import type { FastifyInstance } from 'fastify'
 import { Type } from 'typebox'
 import type { AccountService } from '../auth/accounts.service.js'
@@ -19,10 +20,10 @@ function basicCredentials(header: string | undefined): { user: string; pass: str
   return { user: decoded.slice(0, colon), pass: decoded.slice(colon + 1) }
 }
 
-export function registerSystemRoutes(
+export async function registerSystemRoutes(
   app: FastifyInstance,
-  deps: { accounts: AccountService; dialect: string; version: string; health: HealthContributor[] },
-): void {
+  deps: { accounts: AccountService; dialect: string; version: string; health: HealthContributor[]; bodyLimit: number },
+): Promise<void> {
   app.get('/healthz', { config: { public: true }, schema: { hide: true } }, async () => {
     const sections = Object.assign({}, ...deps.health.map((h) => h()))
     return { status: 'ok', version: deps.version, database: deps.dialect, ...sections }
@@ -30,7 +31,15 @@ export function registerSystemRoutes(
 
   app.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger())
 
-  // OAuth2 client credentials, as Hume's `/oauth2-cc/token`: Basic api_key:secret_key.
+  // OAuth2 client credentials, as Hume's `/oauth2-cc/token`: Basic api_key:secret_key. Only this route
+  // takes form bodies, so an EVI route sent a form answers 415 instead of creating a resource from it.
+  await app.register(async (scope) => {
+    await scope.register(formbody, { bodyLimit: deps.bodyLimit })
+    registerTokenRoute(scope, deps.accounts)
+  })
+}
+
+function registerTokenRoute(app: FastifyInstance, accounts: AccountService): void {
   app.post(
     '/oauth2-cc/token',
     {
@@ -49,7 +58,7 @@ export function registerSystemRoutes(
       if (grant !== 'client_credentials') throw errors.badRequest('grant_type must be client_credentials')
       const basic = basicCredentials(req.headers.authorization)
       if (!basic) throw errors.unauthorized('HTTP Basic credentials (api_key:secret_key) are required')
-      const token = await deps.accounts.issueToken(basic.user, basic.pass)
+      const token = await accounts.issueToken(basic.user, basic.pass)
       if (!token) throw errors.unauthorized('Invalid credentials')
       return token
     },
