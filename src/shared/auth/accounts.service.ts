@@ -24,7 +24,17 @@ function randomSecret(): string {
   return randomBytes(32).toString('base64url')
 }
 
+/**
+ * How long a verified API key is remembered. Nothing in the API revokes a key, so this only bounds
+ * how long a key deleted from the database by hand keeps working.
+ */
+const API_KEY_CACHE_MS = 10_000
+const API_KEY_CACHE_MAX = 10_000
+
 export class AccountService {
+  /** sha256(api key) -> account, for keys found in the last API_KEY_CACHE_MS; unknown keys are not kept. */
+  private readonly keyCache = new Map<string, { accountId: string; until: number }>()
+
   constructor(
     private readonly db: Kysely<Database>,
     private readonly tokenTtlSeconds: number,
@@ -55,8 +65,19 @@ export class AccountService {
     return (await this.create(name, apiKey)).account_id
   }
 
+  /** Every authenticated request asks this, so a verified key is remembered briefly (see API_KEY_CACHE_MS). */
   async accountForApiKey(apiKey: string): Promise<string | undefined> {
-    return (await repo.findApiKeyByHash(this.db, sha256(apiKey)))?.account_id
+    const hash = sha256(apiKey)
+    const now = this.now()
+    const hit = this.keyCache.get(hash)
+    if (hit && hit.until > now) return hit.accountId
+    const accountId = (await repo.findApiKeyByHash(this.db, hash))?.account_id
+    this.keyCache.delete(hash)
+    if (accountId) {
+      if (this.keyCache.size >= API_KEY_CACHE_MAX) this.keyCache.delete(this.keyCache.keys().next().value as string)
+      this.keyCache.set(hash, { accountId, until: now + API_KEY_CACHE_MS })
+    }
+    return accountId
   }
 
   async accountForToken(token: string): Promise<string | undefined> {
