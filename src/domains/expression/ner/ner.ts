@@ -9,8 +9,8 @@
  * that link_word is mentioned in the text.
  */
 import nlp from 'compromise'
-import winkNLP, { type ItemEntity, type ItemToken } from 'wink-nlp'
-import winkModel from 'wink-eng-lite-web-model'
+import type { ItemEntity } from 'wink-nlp'
+import { parse } from '../language/wink.js'
 
 export type EntityKind = 'PERSON' | 'PLACE' | 'ORGANIZATION' | string
 
@@ -27,9 +27,6 @@ interface CompromiseMatch {
   text: string
   offset: { start: number; length: number }
 }
-
-let wink: ReturnType<typeof winkNLP> | undefined
-const winkNlp = () => (wink ??= winkNLP(winkModel))
 
 // wink entity types that compromise already covers better, or that are noise for NER.
 const WINK_SKIP = new Set(['CARDINAL', 'ORDINAL'])
@@ -65,22 +62,7 @@ function canonicalSpan(raw: string): string {
 }
 
 function fromWink(text: string): Omit<Entity, 'support' | 'link_word'>[] {
-  const w = winkNlp()
-  const its = w.its
-  const doc = w.readDoc(text)
-  // wink spans are token indices; rebuild character offsets from token values and spacing.
-  const starts: number[] = []
-  const ends: number[] = []
-  let pos = 0
-  doc.tokens().each((t: ItemToken) => {
-    pos += (t.out(its.precedingSpaces) as string).length
-    const value = t.out(its.value) as string
-    const at = text.indexOf(value, pos)
-    const begin = at >= 0 ? at : pos
-    starts.push(begin)
-    ends.push(begin + value.length)
-    pos = begin + value.length
-  })
+  const { doc, its, starts, ends } = parse(text)
   const out: Omit<Entity, 'support' | 'link_word'>[] = []
   doc.entities().each((e: ItemEntity) => {
     const kind = e.out(its.type) as string
