@@ -7,7 +7,7 @@
  *   npx tsx bench/tts.bench.ts          # or `npm run bench` for every benchmark
  *   BENCH_RUNS=5 npx tsx bench/tts.bench.ts   # fewer repetitions for a quick look
  */
-import { request } from 'node:http'
+import { Worker } from 'node:worker_threads'
 import { buildApp } from '../src/app.js'
 import { loadConfig } from '../src/config.js'
 import { AccountService } from '../src/shared/auth/accounts.service.js'
@@ -50,24 +50,40 @@ async function direct(engine: TtsEngine, text: string, voice: VoiceSpec): Promis
   return { firstMs: first, totalMs: performance.now() - t0, audioS: samples / engine.sampleRate }
 }
 
+// The HTTP client runs in a worker thread: in this thread its socket reads would wait for the
+// server's synchronous flite runs, and the first byte would be timed after the next chunk.
+const CLIENT = `
+const { parentPort } = require('node:worker_threads')
+const { request } = require('node:http')
+parentPort.on('message', ({ id, host, port, apiKey, body }) => {
+  const t0 = performance.now()
+  let first = 0
+  let bytes = 0
+  const req = request({ host, port, path: '/v0/tts/stream/file', method: 'POST', headers: { 'x-hume-api-key': apiKey, 'content-type': 'application/json' } }, (res) => {
+    res.on('data', (c) => { first ||= performance.now() - t0; bytes += c.length })
+    res.on('end', () => parentPort.postMessage({ id, status: res.statusCode, firstMs: first, totalMs: performance.now() - t0, bytes }))
+  })
+  req.on('error', (e) => parentPort.postMessage({ id, error: String(e) }))
+  req.end(body)
+})`
+const client = new Worker(CLIENT, { eval: true })
+client.unref()
+let nextId = 0
+const pending = new Map<number, (m: { status?: number; firstMs: number; totalMs: number; bytes: number; error?: string }) => void>()
+client.on('message', (m: { id: number }) => {
+  pending.get(m.id)?.(m as never)
+  pending.delete(m.id)
+})
+
 function viaServer(base: URL, apiKey: string, text: string, sampleRate: number): Promise<Sample> {
+  const id = nextId++
+  const body = JSON.stringify({ utterances: [{ text, voice: { name: PRESET.name, provider: 'HUME_AI' } }], format: { type: 'pcm' } })
   return new Promise((resolve, reject) => {
-    const t0 = performance.now()
-    let first = 0
-    let bytes = 0
-    const req = request(
-      { host: base.hostname, port: base.port, path: '/v0/tts/stream/file', method: 'POST', headers: { 'x-hume-api-key': apiKey, 'content-type': 'application/json' } },
-      (res) => {
-        if (res.statusCode !== 200) reject(new Error(`status ${res.statusCode}`))
-        res.on('data', (c: Buffer) => {
-          first ||= performance.now() - t0
-          bytes += c.length
-        })
-        res.on('end', () => resolve({ firstMs: first, totalMs: performance.now() - t0, audioS: bytes / 2 / sampleRate }))
-      },
-    )
-    req.on('error', reject)
-    req.end(JSON.stringify({ utterances: [{ text, voice: { name: PRESET.name, provider: 'HUME_AI' } }], format: { type: 'pcm' } }))
+    pending.set(id, (m) => {
+      if (m.error || m.status !== 200) reject(new Error(m.error ?? `status ${m.status}`))
+      else resolve({ firstMs: m.firstMs, totalMs: m.totalMs, audioS: m.bytes / 2 / sampleRate })
+    })
+    client.postMessage({ id, host: base.hostname, port: Number(base.port), apiKey, body })
   })
 }
 

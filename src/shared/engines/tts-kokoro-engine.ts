@@ -4,7 +4,7 @@
 // (row N of the voice's style table), speed float32 [1]; output: waveform float32 at 24 kHz.
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
-import ort from 'onnxruntime-node'
+import type * as Ort from 'onnxruntime-node'
 import { clamp, type PcmChunk, type SynthesisInput, type TtsEngine, type VoiceSpec, type WordTiming } from './tts-engine.js'
 import { MAX_PHONEME_TOKENS, tokenize, toPhonemes } from './tts-kokoro-phonemes.js'
 import { blendedStyle, STYLE_DIM } from './tts-kokoro-voices.js'
@@ -56,13 +56,17 @@ export function estimateTimings(words: string[], phonemes: string, durationMs: n
 export class KokoroEngine implements TtsEngine {
   readonly name = 'kokoro' as const
   readonly sampleRate = SAMPLE_RATE
-  private session: ort.InferenceSession | undefined
+  private session: Ort.InferenceSession | undefined
+  private ort: typeof Ort | undefined
   private loading: Promise<void> | undefined
 
   constructor(private readonly modelPath: string) {}
 
   load(): Promise<void> {
     this.loading ??= (async () => {
+      // The native runtime is loaded only when Kokoro is actually selected.
+      const ort: typeof Ort = await import('onnxruntime-node')
+      this.ort = ort
       // Two intra-op threads: these machines have two cores, and a second request queues anyway.
       const session = await ort.InferenceSession.create(this.modelPath, { intraOpNumThreads: 2, interOpNumThreads: 1 })
       for (const name of ['input_ids', 'style', 'speed']) {
@@ -99,7 +103,8 @@ export class KokoroEngine implements TtsEngine {
   /** One model run. Exposed so the benchmark can time the library alone. */
   async renderChunk(text: string, phonemes: string, voice: VoiceSpec, speed: number): Promise<Omit<PcmChunk, 'last'>> {
     const session = this.session
-    if (!session) throw new Error('KokoroEngine.load() has not completed')
+    const ort = this.ort
+    if (!session || !ort) throw new Error('KokoroEngine.load() has not completed')
     const tokens = tokenize(phonemes)
     const ids = BigInt64Array.from([0, ...tokens, 0], (x) => BigInt(x))
     const style = await blendedStyle(voice.kokoro, tokens.length)

@@ -1,5 +1,10 @@
 // Text -> IPA (espeak-ng via the `phonemizer` npm package) -> Kokoro token ids.
-import { phonemize } from 'phonemizer'
+
+// Imported on first use only: phonemizer's Emscripten bundle installs process-wide
+// uncaughtException/unhandledRejection handlers when loaded, which a server on the flite engine
+// must not inherit just by importing this module.
+let phonemizer: Promise<typeof import('phonemizer')> | undefined
+const loadPhonemizer = () => (phonemizer ??= import('phonemizer'))
 
 // Kokoro-82M's vocabulary (config.json "vocab"): [characters, first id] runs, id 0 is the pad.
 // Written as runs of consecutive ids to keep the table checkable at a glance.
@@ -33,6 +38,7 @@ export async function toPhonemes(text: string, language: 'en-us' | 'en' = 'en-us
     last = at + m[0].length
   }
   if (last < text.length) parts.push({ text: text.slice(last), punct: false })
+  const { phonemize } = await loadPhonemizer()
   const out = await Promise.all(parts.map(async (p) => (p.punct ? p.text : (await phonemize(p.text, language)).join(' '))))
   return (
     out
