@@ -82,6 +82,23 @@ describe.each(dialects())('batch jobs on %s', (dialect) => {
     const ents = p.models.ner.grouped_predictions[0].predictions
     const obama = ents.find((e: { entity: string }) => e.entity === 'Barack Obama')
     expect(obama).toMatchObject({ link_word: 'Barack Obama', entity_confidence: 1, support: 1, uri: '' })
+    for (const e of ents) {
+      expect(Object.keys(e).sort()).toEqual([
+        'confidence',
+        'emotions',
+        'entity',
+        'entity_confidence',
+        'link_word',
+        'position',
+        'speaker_confidence',
+        'support',
+        'time',
+        'uri',
+      ])
+      expect(e.emotions.map((x: { name: string }) => x.name)).toEqual(
+        sentences[0].emotions.map((x: { name: string }) => x.name),
+      )
+    }
     expect(text.slice(obama.position.begin, obama.position.end)).toBe('Barack Obama')
     expect(ents.some((e: { entity: string }) => e.entity === 'Paris')).toBe(true)
   })

@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest'
+import { sniff, urlFileName } from './batch.inputs.js'
+import { selectModels } from './batch.jobs.js'
+import type { BatchJobRow } from './batch.repo.js'
+import { DEFAULT_MODELS, toReturnJob } from './batch.service.js'
+
+describe('sniff', () => {
+  it('classifies by content, not by name', () => {
+    expect(sniff(Buffer.from('héllo wörld'))).toEqual({ kind: 'text', text: 'héllo wörld' })
+    expect(sniff(Buffer.from('\uFEFFbom text'))).toEqual({ kind: 'text', text: 'bom text' })
+    expect(sniff(Buffer.from('89504e470d0a1a0a0000', 'hex'))).toMatchObject({ kind: 'media', fileType: 'image' })
+    expect(sniff(Buffer.from('RIFF\0\0\0\0WAVEfmt ', 'latin1'))).toMatchObject({ kind: 'media', mime: 'audio/wav' })
+    expect(sniff(Buffer.from('\0\0\0\x18ftypmp42', 'latin1'))).toMatchObject({ kind: 'media', fileType: 'video' })
+    expect(sniff(Buffer.from([0x50, 0x4b, 0x03, 0x04, 0, 0]))).toEqual({ kind: 'archive' })
+    expect(sniff(Buffer.from([0xc3, 0x28]))).toEqual({ kind: 'unknown' }) // invalid UTF-8
+    expect(sniff(Buffer.from('a\0b'))).toEqual({ kind: 'unknown' })
+  })
+
+  it('names URL content after its last path segment', () => {
+    expect(urlFileName('https://x.test/a/b%20c.txt?q=1')).toBe('b c.txt')
+    expect(urlFileName('https://x.test/')).toBe('https://x.test/')
+  })
+})
+
+describe('selectModels', () => {
+  it('runs what was asked for, with Hume defaults', () => {
+    expect(selectModels({ ...DEFAULT_MODELS })).toEqual({ language: { granularity: 'word' }, ner: {} })
+    expect(selectModels({ language: { granularity: 'sentence' } })).toEqual({ language: { granularity: 'sentence' } })
+    expect(selectModels({ language: {} })).toEqual({ language: { granularity: 'word' } })
+    expect(selectModels({ ner: {}, language: null })).toEqual({ ner: {} })
+    expect(selectModels({ face: {} })).toEqual({})
+  })
+})
+
+describe('toReturnJob', () => {
+  const row: BatchJobRow = {
+    id: 'j',
+    account_id: 'a',
+    status: 'QUEUED',
+    request: JSON.stringify({
+      models: {},
+      transcription: null,
+      urls: [],
+      text: ['x'],
+      callback_url: null,
+      notify: false,
+      files: [],
+    }),
+    created_ms: 10,
+    started_ms: null,
+    ended_ms: null,
+    num_predictions: null,
+    num_errors: null,
+    message: null,
+    predictions: null,
+  }
+  it('gives each state exactly its own fields', () => {
+    expect(toReturnJob(row).state).toEqual({ status: 'QUEUED', created_timestamp_ms: 10 })
+    expect(toReturnJob({ ...row, status: 'IN_PROGRESS', started_ms: 11 }).state).toEqual({
+      status: 'IN_PROGRESS',
+      created_timestamp_ms: 10,
+      started_timestamp_ms: 11,
+    })
+    expect(
+      toReturnJob({ ...row, status: 'COMPLETED', started_ms: 11, ended_ms: 12, num_predictions: 3, num_errors: 1 })
+        .state,
+    ).toEqual({
+      status: 'COMPLETED',
+      created_timestamp_ms: 10,
+      started_timestamp_ms: 11,
+      ended_timestamp_ms: 12,
+      num_predictions: 3,
+      num_errors: 1,
+    })
+    expect(toReturnJob({ ...row, status: 'FAILED', started_ms: 11, ended_ms: 12, message: 'boom' }).state).toEqual({
+      status: 'FAILED',
+      created_timestamp_ms: 10,
+      started_timestamp_ms: 11,
+      ended_timestamp_ms: 12,
+      message: 'boom',
+    })
+    expect(toReturnJob(row)).toMatchObject({ type: 'INFERENCE', job_id: 'j' })
+  })
+})
