@@ -23,7 +23,8 @@ function zipNamed(name: string, body: string): Buffer {
 async function multipart(json: unknown, files: { name: string; data: Buffer; type?: string }[]) {
   const fd = new FormData()
   if (json !== undefined) fd.append('json', JSON.stringify(json))
-  for (const f of files) fd.append('file', new Blob([new Uint8Array(f.data)], { type: f.type ?? 'application/octet-stream' }), f.name)
+  for (const f of files)
+    fd.append('file', new Blob([new Uint8Array(f.data)], { type: f.type ?? 'application/octet-stream' }), f.name)
   const req = new Request('http://local/', { method: 'POST', body: fd })
   return { payload: Buffer.from(await req.arrayBuffer()), contentType: req.headers.get('content-type')! }
 }
