@@ -22,6 +22,7 @@ import { ErrorResponse, HTTPValidationError } from './shared/http/schemas.js'
 import { registerSystemRoutes, type HealthContributor } from './shared/http/system.routes.js'
 import { installValidation } from './shared/http/validation.js'
 import type { Db } from './shared/storage/db.js'
+import { ttsVoiceLookup } from './voice-library.js'
 
 export const VERSION = '0.1.0'
 
@@ -86,7 +87,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     health: [...(deps.health ?? []), ttsHealth],
     bodyLimit: config.bodyLimit,
   })
+  // The TTS library first: those are the voices Prosodia can speak. EVI's legacy base voices
+  // (ITO, DACHER, ...) and custom voices remain nameable for configs written against them.
   const voices = firstOf(
+    ttsVoiceLookup(db.kysely),
     presetVoiceLookup(BASE_VOICE_PRESETS),
     customVoiceLookup(db.kysely),
     ...(deps.voiceLookups ?? []),

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { presetVoiceId } from '../../src/domains/evi/voice-lookup.js'
+import { findPreset } from '../../src/domains/tts/voice-presets.js'
 import { createTestApp, type TestApp } from '../helpers/app.js'
 import { dialects } from '../helpers/dialects.js'
 import { client } from '../helpers/http.js'
@@ -32,12 +33,48 @@ describe.each(dialects())('configs on %s', (dialect) => {
     expect(r.status).toBe(201)
     expect(r.body.prompt).toMatchObject({ id: prompt.id, version: 0, version_type: 'FIXED', text: 'v0 text' })
     expect(r.body.tools[0]).toMatchObject({ id: tool.id, version: 0, version_type: 'LATEST', name: 'lookup' })
-    expect(r.body.voice).toEqual({ id: presetVoiceId('KORA'), name: 'KORA', provider: 'HUME_AI' })
+    // "KORA" names the TTS library's Kora, which is speakable, before EVI's legacy base voice.
+    expect(r.body.voice).toEqual({ id: findPreset({ name: 'Kora' })?.id, name: 'Kora', provider: 'HUME_AI' })
 
     await api.post(`/v0/evi/tools/${tool.id}`, { parameters: params, description: 'newer' })
     const again = await api.get(`/v0/evi/configs/${r.body.id}/version/0`)
     expect(again.body.tools[0]).toMatchObject({ version: 1, description: 'newer', version_type: 'LATEST' })
     expect(again.body.prompt.version).toBe(0)
+  })
+
+  it('names legacy base voices, TTS presets and saved TTS voices', async () => {
+    const ito = await api.post('/v0/evi/configs', { name: 'Ito', evi_version: '3', voice: { name: 'ITO' } })
+    expect(ito.body.voice).toEqual({ id: presetVoiceId('ITO'), name: 'ITO', provider: 'HUME_AI' })
+    const actor = findPreset({ name: 'Male English Actor' })
+    const byId = await api.post('/v0/evi/configs', {
+      name: 'Actor',
+      evi_version: '3',
+      voice: { id: actor?.id, provider: 'HUME_AI' },
+    })
+    expect(byId.body.voice).toEqual({ id: actor?.id, name: 'Male English Actor', provider: 'HUME_AI' })
+
+    const generation = await api.post('/v0/tts', {
+      utterances: [{ text: 'Hello there.', description: 'a calm deep voice' }],
+    })
+    expect(generation.status).toBe(200)
+    const saved = await api.post('/v0/tts/voices', {
+      generation_id: generation.body.generations[0].generation_id,
+      name: 'Calm Deep',
+    })
+    expect(saved.status).toBe(200)
+    const custom = await api.post('/v0/evi/configs', {
+      name: 'Mine',
+      evi_version: '3',
+      voice: { name: 'Calm Deep', provider: 'CUSTOM_VOICE' },
+    })
+    expect(custom.body.voice).toEqual({ id: saved.body.id, name: 'Calm Deep', provider: 'CUSTOM_VOICE' })
+    // Another account's saved voice is not theirs to name.
+    const bobs = await client(t, 'bob').post('/v0/evi/configs', {
+      name: 'Theirs',
+      evi_version: '3',
+      voice: { name: 'Calm Deep', provider: 'CUSTOM_VOICE' },
+    })
+    expect(bobs.status).toBe(400)
   })
 
   it('round-trips every other section', async () => {
