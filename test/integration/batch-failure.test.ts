@@ -1,0 +1,79 @@
+/**
+ * A job whose processing fails is FAILED with a message, and its callback
+ * receives the failure. Drives the queue handlers directly with an inference
+ * pool that always throws.
+ */
+import http from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { pino } from 'pino'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { expressionHandlers, type ExpressionJobs } from '../../src/domains/expression/batch.jobs.js'
+import { BatchService } from '../../src/domains/expression/batch.service.js'
+import { DEFAULT_LIMITS } from '../../src/shared/archive/extract.js'
+import { AccountService } from '../../src/shared/auth/accounts.service.js'
+import { SqlQueue } from '../../src/shared/queue/sql-queue.js'
+import { openDb, type Db } from '../../src/shared/storage/db.js'
+import { migrateToLatest } from '../../src/shared/storage/migrate.js'
+import { expectUnionJob } from '../helpers/expression-wire.js'
+import { dialects, freshDatabaseUrl } from '../helpers/dialects.js'
+
+describe.each(dialects())('failed batch jobs on %s', (dialect) => {
+  let db: Db
+  let drop: () => Promise<void>
+  let server: http.Server
+  let hook: string
+  const received: unknown[] = []
+  beforeAll(async () => {
+    const fresh = await freshDatabaseUrl(dialect)
+    drop = fresh.drop
+    db = openDb(fresh.url)
+    await migrateToLatest(db)
+    server = http.createServer((req, res) => {
+      const chunks: Buffer[] = []
+      req.on('data', (c: Buffer) => chunks.push(c))
+      req.on('end', () => {
+        received.push(JSON.parse(Buffer.concat(chunks).toString()))
+        res.end()
+      })
+    })
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+    hook = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`
+  })
+  afterAll(async () => {
+    server.close()
+    await db.close()
+    await drop()
+  })
+
+  it('marks the job FAILED and posts the failure to callback_url', async () => {
+    const account = await new AccountService(db.kysely, 60).create('a')
+    const service = new BatchService(db.kysely)
+    const { job_id } = await service.create(account.account_id, { text: ['boom'], callback_url: hook })
+    const queue = new SqlQueue<ExpressionJobs>(db.kysely)
+    const handlers = expressionHandlers({
+      db: db.kysely,
+      queue,
+      pool: { threads: 0, predict: async () => Promise.reject(new Error('model exploded')), close: async () => {} },
+      limits: { allowList: ['127.0.0.1'], maxDownloadBytes: 1024, fetchTimeoutMs: 2000, archive: DEFAULT_LIMITS },
+      log: pino({ level: 'silent' }),
+      now: Date.now,
+    })
+    const inference = await queue.claim(['expression.inference'], 'test', 10_000)
+    expect(inference?.payload).toEqual({ v: 1, jobId: job_id })
+    await handlers['expression.inference']({ v: 1, jobId: job_id }, inference as never)
+
+    const job = await service.get(account.account_id, job_id)
+    expectUnionJob(job)
+    expect(job.state).toMatchObject({ status: 'FAILED', message: 'internal error while processing the job' })
+    await expect(service.predictions(account.account_id, job_id)).rejects.toMatchObject({ status: 400 })
+
+    // Running the handler again (a re-delivery) changes nothing.
+    await handlers['expression.inference']({ v: 1, jobId: job_id }, inference as never)
+    expect((await service.get(account.account_id, job_id)).state.status).toBe('FAILED')
+
+    const callback = await queue.claim(['expression.callback'], 'test', 10_000)
+    expect(callback?.payload).toEqual({ v: 1, jobId: job_id })
+    await handlers['expression.callback']({ v: 1, jobId: job_id }, callback as never)
+    expect(received).toEqual([{ job_id, status: 'FAILED', message: 'internal error while processing the job' }])
+  })
+})
