@@ -22,12 +22,32 @@ function group<T>(predictions: T[]) {
   return { metadata: null, grouped_predictions: predictions.length > 0 ? [{ id: 'unknown', predictions }] : [] }
 }
 
+/**
+ * Maps JavaScript string indices (UTF-16 code units) to character (code point)
+ * indices, the unit Hume's positions are measured in; identity for text
+ * without astral characters such as emoji.
+ */
+export function codePointOffsets(text: string): (utf16: number) => number {
+  if (!/[\uD800-\uDBFF]/.test(text)) return (i) => i
+  const map = new Uint32Array(text.length + 1)
+  let cp = 0
+  for (let i = 0; i < text.length; i++) {
+    map[i] = cp
+    const c = text.charCodeAt(i)
+    if (!(c >= 0xd800 && c <= 0xdbff && i + 1 < text.length)) cp++
+  }
+  map[text.length] = cp
+  return (i) => map[i] ?? cp
+}
+
 export function predictText(model: LanguageModel, text: string, sel: ModelSelection): ModelsPredictions {
   const out: ModelsPredictions = {}
+  const at = codePointOffsets(text)
+  const position = (p: { begin: number; end: number }) => ({ begin: at(p.begin), end: at(p.end) })
   if (sel.language) {
     const preds: LanguagePredictionWire[] = analyzeLanguage(model, text, sel.language.granularity).map((p) => ({
       text: p.text,
-      position: p.position,
+      position: position(p.position),
       time: null,
       confidence: null,
       speaker_confidence: null,
@@ -51,7 +71,7 @@ export function predictText(model: LanguageModel, text: string, sel: ModelSelect
     }
     const preds: NerPredictionWire[] = extractEntities(text).map((e) => ({
       entity: e.entity,
-      position: { begin: e.begin, end: e.end },
+      position: position(e),
       // Rule-based taggers give no probability; see the README.
       entity_confidence: 1,
       support: e.support,

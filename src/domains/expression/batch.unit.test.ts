@@ -82,3 +82,20 @@ describe('toReturnJob', () => {
     expect(toReturnJob(row)).toMatchObject({ type: 'INFERENCE', job_id: 'j' })
   })
 })
+
+describe('positions', () => {
+  it('are measured in characters (code points), as Hume counts them', async () => {
+    const { codePointOffsets, predictText } = await import('./batch.predict.js')
+    const { loadLanguageModel } = await import('./language/model-path.js')
+    const text = '😀😀 I love Paris'
+    const at = codePointOffsets(text)
+    expect(at(text.indexOf('love'))).toBe([...text].indexOf('l'))
+    const out = predictText(loadLanguageModel(), text, { language: { granularity: 'word' }, ner: {} })
+    const chars = [...text]
+    for (const w of out.language!.grouped_predictions[0]!.predictions) {
+      expect(chars.slice(w.position.begin, w.position.end).join('')).toBe(w.text)
+    }
+    const paris = out.ner!.grouped_predictions[0]!.predictions.find((e) => e.entity === 'Paris')!
+    expect(chars.slice(paris.position.begin, paris.position.end).join('')).toBe('Paris')
+  })
+})
