@@ -21,6 +21,13 @@ import { BatchService, type Upload } from './batch.service.js'
 
 const checkRequest = Compile(InferenceBaseRequest)
 const MAX_FILES = 100
+/**
+ * Multipart bodies are streamed and checked part by part in readMultipart; an empty schema lets
+ * Fastify pass them through (a typed one would be validated against the unparsed body).
+ */
+const MultipartBody = Type.Unknown({
+  description: 'parts: json (InferenceBaseRequest as a JSON string), file (repeated)',
+})
 
 /** Parses `json` + repeated `file` parts (startInferenceJobFromLocalFile). */
 async function readMultipart(req: FastifyRequest): Promise<{ body: InferenceBaseRequest; uploads: Upload[] }> {
@@ -76,15 +83,18 @@ export async function expressionRoutes(app: FastifyInstance, opts: ExpressionRou
     async (req) => service.list(req.accountId, req.query as ListQuery),
   )
 
-  // JSON bodies are validated here rather than by a route schema, because the same route also takes multipart.
-  app.post('/v0/batch/jobs', { schema: { tags, response: { 200: JobId, ...errorResponses } } }, async (req) => {
-    if (req.isMultipart()) {
-      const { body, uploads } = await readMultipart(req)
-      return service.create(req.accountId, body, uploads)
-    }
-    const body = req.body ?? {}
-    if (!checkRequest.Check(body)) throw errors.invalid(toValidationIssues('body', [...checkRequest.Errors(body)]))
-    return service.create(req.accountId, body)
+  // One route, two bodies (the SDK's startInferenceJob and startInferenceJobFromLocalFile):
+  // JSON is validated by the schema; multipart parts are read and validated in readMultipart.
+  const body = {
+    content: {
+      'application/json': { schema: InferenceBaseRequest },
+      'multipart/form-data': { schema: MultipartBody },
+    },
+  }
+  app.post('/v0/batch/jobs', { schema: { tags, body, response: { 200: JobId, ...errorResponses } } }, async (req) => {
+    if (!req.isMultipart()) return service.create(req.accountId, (req.body ?? {}) as InferenceBaseRequest)
+    const { body: json, uploads } = await readMultipart(req)
+    return service.create(req.accountId, json, uploads)
   })
 
   app.get(
