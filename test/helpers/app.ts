@@ -30,7 +30,9 @@ export async function createTestApp(
   const accounts = new AccountService(db.kysely, config.tokenTtlSeconds)
   const alice = await accounts.create('alice')
   const bob = await accounts.create('bob')
-  const app = await buildApp({ config, db, logger: false, ...extra })
+  // vitest's module runner cannot load TypeScript in worker threads, so inference runs in-process here;
+  // the crash test runs the real server, threads and all, as a child process.
+  const app = await buildApp({ config, db, logger: false, ...extra, expression: { threads: 0, ...extra.expression } })
   await app.ready()
   return {
     app,

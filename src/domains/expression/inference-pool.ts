@@ -33,14 +33,11 @@ export interface InferencePool {
 }
 
 /**
- * The worker's entry file: the compiled worker, or under tsx a small .mjs
- * that registers tsx inside the thread first. Undefined where threads cannot
- * run our code (vitest's module runner).
+ * The worker's entry file: the compiled worker, or under tsx a small .mjs that registers tsx inside the
+ * thread first. (Under vitest, whose module runner cannot serve a thread, callers ask for 0 threads.)
  */
-function workerEntry(): URL | undefined {
+function workerEntry(): URL {
   if (!import.meta.url.endsWith('.ts')) return new URL('./inference.worker.js', import.meta.url)
-  // vitest's module runner cannot serve a worker thread; tests run inference in-process.
-  if (process.env.VITEST) return undefined
   return new URL('./inference-worker-boot.mjs', import.meta.url)
 }
 
@@ -54,8 +51,8 @@ function inProcess(log: Logger): InferencePool {
 }
 
 export function createInferencePool(log: Logger, threads = availableParallelism()): InferencePool {
+  if (threads <= 0) return inProcess(log)
   const file = workerEntry()
-  if (threads <= 0 || !file) return inProcess(log)
   const slots: Slot[] = []
   let next = 0
   let closed = false
