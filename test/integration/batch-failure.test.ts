@@ -7,7 +7,12 @@ import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { pino } from 'pino'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { expressionHandlers, type ExpressionJobs } from '../../src/domains/expression/batch.jobs.js'
+import {
+  expressionDeadHandlers,
+  expressionHandlers,
+  type ExpressionJobs,
+} from '../../src/domains/expression/batch.jobs.js'
+import { markStarted } from '../../src/domains/expression/batch.repo.js'
 import { BatchService } from '../../src/domains/expression/batch.service.js'
 import { DEFAULT_LIMITS } from '../../src/shared/archive/extract.js'
 import { AccountService } from '../../src/shared/auth/accounts.service.js'
@@ -75,5 +80,25 @@ describe.each(dialects())('failed batch jobs on %s', (dialect) => {
     expect(callback?.payload).toEqual({ v: 1, jobId: job_id })
     await handlers['expression.callback']({ v: 1, jobId: job_id }, callback as never)
     expect(received).toEqual([{ job_id, status: 'FAILED', message: 'internal error while processing the job' }])
+  })
+
+  it('a job left IN_PROGRESS when its every attempt failed ends FAILED through the dead-job hook', async () => {
+    const account = await new AccountService(db.kysely, 60).create('b')
+    const service = new BatchService(db.kysely)
+    const { job_id } = await service.create(account.account_id, { text: ['stuck'] })
+    await markStarted(db.kysely, job_id, Date.now())
+    expect((await service.get(account.account_id, job_id)).state.status).toBe('IN_PROGRESS')
+    const dead = expressionDeadHandlers({
+      db: db.kysely,
+      queue: new SqlQueue<ExpressionJobs>(db.kysely),
+      pool: { threads: 0, predict: async () => Promise.reject(new Error('unused')), close: async () => {} },
+      limits: { allowList: [], maxDownloadBytes: 1024, fetchTimeoutMs: 2000, archive: DEFAULT_LIMITS },
+      log: pino({ level: 'silent' }),
+      now: Date.now,
+    })
+    await dead['expression.inference']?.({ v: 1, jobId: job_id }, 'database unavailable')
+    const job = await service.get(account.account_id, job_id)
+    expectUnionJob(job)
+    expect(job.state).toMatchObject({ status: 'FAILED', message: 'the job failed on every attempt' })
   })
 })

@@ -91,4 +91,41 @@ describe.each(dialects())('SQL queue on %s', (dialect) => {
     await worker.stop()
     expect(seen.sort()).toEqual(['x', 'y'])
   })
+
+  it('a job that fails every attempt goes to its dead-job hook once, with the last error', async () => {
+    const real = new SqlQueue<Jobs>(db.kysely)
+    let attempts = 0
+    const dead: Array<{ name: string; error: string }> = []
+    let done!: () => void
+    const finished = new Promise<void>((r) => (done = r))
+    const worker = new QueueWorker(
+      real,
+      {
+        greet: async () => {
+          attempts++
+          throw new Error(`attempt ${attempts} failed`)
+        },
+        other: async () => {},
+      },
+      ['greet', 'other'],
+      pino({ level: 'silent' }),
+      {
+        concurrency: 1,
+        pollMs: 10,
+        backoffMs: 1,
+        onDead: {
+          greet: async (p, error) => {
+            dead.push({ name: (p as Jobs['greet']).name, error })
+            done()
+          },
+        },
+      },
+    )
+    await real.enqueue('greet', { v: 1, name: 'doomed' }, { maxAttempts: 2 })
+    worker.start()
+    await finished
+    await worker.stop()
+    expect(attempts).toBe(2)
+    expect(dead).toEqual([{ name: 'doomed', error: 'attempt 2 failed' }])
+  })
 })

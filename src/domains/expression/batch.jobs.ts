@@ -6,7 +6,7 @@
 import type { Logger } from 'pino'
 import type { Queue } from '../../shared/queue/queue.js'
 import type { AnyKysely } from '../../shared/queue/sql-queue.js'
-import type { Handlers } from '../../shared/queue/worker.js'
+import type { DeadHandlers, Handlers } from '../../shared/queue/worker.js'
 import { safeFetch } from '../../shared/net/safe-fetch.js'
 import { expand, fetchUrl, sniff, type ExpandedSource, type InputFile, type InputLimits } from './batch.inputs.js'
 import type { ModelSelection } from './batch.predict.js'
@@ -127,6 +127,17 @@ async function sendCallback(rt: BatchRuntime, jobId: string): Promise<void> {
     maxBytes: 64 * 1024,
   })
   if (res.status < 200 || res.status >= 300) throw new Error(`callback answered HTTP ${res.status}`)
+}
+
+/** When a job's every attempt failed (e.g. the database kept failing mid-job), it ends FAILED, not IN_PROGRESS. */
+export function expressionDeadHandlers(rt: BatchRuntime): DeadHandlers<ExpressionJobs> {
+  return {
+    'expression.inference': async (p) => {
+      const row = await repo.getJobById(rt.db, p.jobId)
+      if (!row || row.status === 'COMPLETED' || row.status === 'FAILED') return
+      await repo.markFailed(rt.db, p.jobId, rt.now(), 'the job failed on every attempt')
+    },
+  }
 }
 
 export function expressionHandlers(rt: BatchRuntime): Handlers<ExpressionJobs> {

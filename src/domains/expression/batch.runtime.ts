@@ -4,9 +4,10 @@ import type { Logger } from 'pino'
 import type { Config } from '../../config.js'
 import { DEFAULT_LIMITS } from '../../shared/archive/extract.js'
 import { SqlQueue, type AnyKysely } from '../../shared/queue/sql-queue.js'
-import { QueueWorker } from '../../shared/queue/worker.js'
+import type { JobMap } from '../../shared/queue/queue.js'
+import { QueueWorker, type DeadHandlers } from '../../shared/queue/worker.js'
 import type { InputLimits } from './batch.inputs.js'
-import { EXPRESSION_JOB_NAMES, expressionHandlers, type ExpressionJobs } from './batch.jobs.js'
+import { EXPRESSION_JOB_NAMES, expressionDeadHandlers, expressionHandlers, type ExpressionJobs } from './batch.jobs.js'
 import { createInferencePool } from './inference-pool.js'
 
 export interface BatchTuning {
@@ -39,6 +40,7 @@ export function startBatchRuntime(db: AnyKysely, config: Config, appLog: Fastify
     leaseMs: tuning.leaseMs ?? 30_000,
     pollMs: tuning.pollMs ?? 500,
     backoffMs: tuning.backoffMs ?? 1000,
+    onDead: expressionDeadHandlers({ db, queue, pool, limits, log, now: Date.now }) as DeadHandlers<JobMap>,
   })
   return {
     limits,

@@ -8,6 +8,11 @@ import type { Logger } from 'pino'
 import type { ClaimedJob, JobMap, Queue } from './queue.js'
 
 export type Handlers<M extends JobMap> = { [K in keyof M]: (payload: M[K], job: ClaimedJob<M, K>) => Promise<void> }
+/**
+ * Called once when a job has used up its attempts, so the domain can record the failure (e.g. mark a
+ * batch job FAILED) instead of leaving whatever state the last attempt reached.
+ */
+export type DeadHandlers<M extends JobMap> = { [K in keyof M]?: (payload: M[K], error: string) => Promise<void> }
 
 export interface WorkerOptions {
   concurrency: number
@@ -15,6 +20,7 @@ export interface WorkerOptions {
   pollMs?: number
   /** Base of the exponential retry delay. */
   backoffMs?: number
+  onDead?: DeadHandlers<JobMap>
 }
 
 export class QueueWorker<M extends JobMap> {
@@ -101,10 +107,15 @@ export class QueueWorker<M extends JobMap> {
     } catch (err) {
       const base = this.opts.backoffMs ?? 1000
       const delay = Math.round(base * 2 ** (job.attempt - 1) * (0.5 + Math.random()))
-      const outcome = await this.queue
-        .fail(job.id, this.owner, err instanceof Error ? err.message : String(err), delay)
-        .catch(() => 'unknown')
+      const message = err instanceof Error ? err.message : String(err)
+      const outcome = await this.queue.fail(job.id, this.owner, message, delay).catch(() => 'unknown')
       log.warn({ err, outcome, retryInMs: delay }, 'queue job failed')
+      // 'unknown' (the queue itself failed) leaves the lease to expire, so the job comes back later.
+      if (outcome === 'dead') {
+        await this.opts.onDead?.[job.name]?.(job.payload, message).catch((e: unknown) =>
+          log.error({ err: e }, 'dead-job hook failed'),
+        )
+      }
     } finally {
       clearInterval(beat)
     }
