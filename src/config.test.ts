@@ -17,6 +17,8 @@ describe('loadConfig', () => {
       DATABASE_URL: 'postgres://u:p@db/prosodia',
       PROSODIA_API_KEY: 'k',
       PROSODIA_FETCH_ALLOW: '10.0.0.0/8, files.internal',
+      PROSODIA_EXPRESSION_THREADS: '0',
+      PROSODIA_QUEUE_LEASE_MS: '2000',
     })
     expect(c).toMatchObject({
       host: '0.0.0.0',
@@ -25,6 +27,8 @@ describe('loadConfig', () => {
       databaseUrl: 'postgres://u:p@db/prosodia',
       bootstrapApiKey: 'k',
       fetchAllowList: ['10.0.0.0/8', 'files.internal'],
+      expressionThreads: 0,
+      queueLeaseMs: 2000,
     })
   })
 
@@ -33,6 +37,8 @@ describe('loadConfig', () => {
     ['PORT', '70000'],
     ['PROSODIA_BODY_LIMIT', '-1'],
     ['DATABASE_URL', 'mysql://x'],
+    ['PROSODIA_EXPRESSION_THREADS', 'abc'],
+    ['PROSODIA_QUEUE_LEASE_MS', '5'],
   ])('refuses %s=%s', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError)
   })

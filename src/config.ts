@@ -17,9 +17,17 @@ export interface Config {
   readonly modelsDir: string
   /** Hosts or CIDRs that outbound fetches may reach even though they are private (SSRF allow-list). */
   readonly fetchAllowList: readonly string[]
+  /** Inference worker threads of the batch API; undefined: one per core; 0: in-process. */
+  readonly expressionThreads: number | undefined
+  /** How long a claimed queue job stays leased: how soon a job held by a killed process runs again. */
+  readonly queueLeaseMs: number | undefined
 }
 
 export class ConfigError extends Error {}
+
+function optionalInteger(env: NodeJS.ProcessEnv, name: string, min: number, max: number): number | undefined {
+  return env[name] === undefined || env[name] === '' ? undefined : integer(env, name, 0, min, max)
+}
 
 function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
   const raw = env[name]
@@ -53,5 +61,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         .map((s) => s.trim())
         .filter(Boolean),
     ),
+    expressionThreads: optionalInteger(env, 'PROSODIA_EXPRESSION_THREADS', 0, 256),
+    queueLeaseMs: optionalInteger(env, 'PROSODIA_QUEUE_LEASE_MS', 1000, 3_600_000),
   })
 }

@@ -10,13 +10,10 @@ await migrateToLatest(db)
 if (config.bootstrapApiKey) {
   await new AccountService(db.kysely, config.tokenTtlSeconds).ensure('default', config.bootstrapApiKey)
 }
-// Expression batch worker knobs (optional): inference threads, and the queue lease, i.e. how soon
-// a job held by a killed process is picked up again.
-const envInt = (name: string) => (process.env[name] ? Number(process.env[name]) : undefined)
 const app = await buildApp({
   config,
   db,
-  expression: { threads: envInt('PROSODIA_EXPRESSION_THREADS'), leaseMs: envInt('PROSODIA_QUEUE_LEASE_MS') },
+  expression: { threads: config.expressionThreads, leaseMs: config.queueLeaseMs },
 })
 
 let closing = false
