@@ -1,17 +1,12 @@
 import { Hume, HumeError } from 'hume'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { dialects } from '../helpers/dialects.js'
-import { drain, startSdkHarness, type SdkHarness } from '../helpers/sdk.js'
+import { defined, drain, startSdkHarness, type SdkHarness } from '../helpers/sdk.js'
 import { expectExchangesOnWire } from '../helpers/wire.js'
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
 const TEXT = '<role>You are an AI weather assistant.</role>'
 const PARAMETERS = '{"type":"object","properties":{"location":{"type":"string"}},"required":["location"]}'
-
-function defined<T>(value: T | undefined): T {
-  expect(value).toBeDefined()
-  return value as T
-}
 
 describe.each(dialects())('hume SDK: empathicVoice.configs on %s', (dialect) => {
   let h: SdkHarness

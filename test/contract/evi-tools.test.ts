@@ -1,7 +1,7 @@
 import { Hume, HumeError } from 'hume'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { dialects } from '../helpers/dialects.js'
-import { drain, startSdkHarness, type SdkHarness } from '../helpers/sdk.js'
+import { defined, drain, startSdkHarness, type SdkHarness } from '../helpers/sdk.js'
 import { expectExchangesOnWire } from '../helpers/wire.js'
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
@@ -13,11 +13,6 @@ const PARAMETERS = JSON.stringify({
   },
   required: ['location', 'format'],
 })
-
-function defined<T>(value: T | undefined): T {
-  expect(value).toBeDefined()
-  return value as T
-}
 
 describe.each(dialects())('hume SDK: empathicVoice.tools on %s', (dialect) => {
   let h: SdkHarness

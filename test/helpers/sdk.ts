@@ -1,3 +1,4 @@
+import { expect } from 'vitest'
 import { HumeClient } from 'hume'
 import type { Dialect } from '../../src/shared/storage/db.js'
 import { createTestApp, listen, type TestApp } from './app.js'
@@ -41,4 +42,10 @@ export async function drain<T>(pager: AsyncIterable<T>): Promise<T[]> {
   const items: T[] = []
   for await (const item of pager) items.push(item)
   return items
+}
+
+/** The SDK types most responses as optional; a test that needs one asserts it is there. */
+export function defined<T>(value: T | undefined): T {
+  expect(value).toBeDefined()
+  return value as T
 }

@@ -51,27 +51,21 @@ export async function list(db: Q, scope: Scope, f: ListFilter): Promise<{ rows: 
   return { rows, total: Number(count.n) }
 }
 
-export async function getVersion(db: Q, scope: Scope, id: string, version: number) {
+/** Rows of one kind that belong to one account: every read starts here, so none can cross accounts. */
+function rowsOf(db: Q, scope: Scope) {
   return db
     .selectFrom('evi_versions')
     .selectAll()
     .where('account_id', '=', scope.accountId)
     .where('kind', '=', scope.kind)
-    .where('id', '=', id)
-    .where('version', '=', version)
-    .executeTakeFirst()
+}
+
+export async function getVersion(db: Q, scope: Scope, id: string, version: number) {
+  return rowsOf(db, scope).where('id', '=', id).where('version', '=', version).executeTakeFirst()
 }
 
 export async function getLatest(db: Q, scope: Scope, id: string) {
-  return db
-    .selectFrom('evi_versions')
-    .selectAll()
-    .where('account_id', '=', scope.accountId)
-    .where('kind', '=', scope.kind)
-    .where('id', '=', id)
-    .orderBy('version', 'desc')
-    .limit(1)
-    .executeTakeFirst()
+  return rowsOf(db, scope).where('id', '=', id).orderBy('version', 'desc').limit(1).executeTakeFirst()
 }
 
 export async function insert(db: Q, row: NewEviVersionRow): Promise<void> {
@@ -141,13 +135,5 @@ export async function listByIds(
 
 /** The newest version of each resource of this kind with exactly this name. */
 export async function findLatestByName(db: Q, scope: Scope, name: string): Promise<EviVersionRow | undefined> {
-  return db
-    .selectFrom('evi_versions')
-    .selectAll()
-    .where('account_id', '=', scope.accountId)
-    .where('kind', '=', scope.kind)
-    .where('name', '=', name)
-    .orderBy('created_on', 'desc')
-    .limit(1)
-    .executeTakeFirst()
+  return rowsOf(db, scope).where('name', '=', name).orderBy('created_on', 'desc').limit(1).executeTakeFirst()
 }
