@@ -2,6 +2,7 @@
  * `npm run bench`: runs every bench/*.bench.ts in turn, each as its own process (`npx tsx ...`) so
  * one benchmark's servers, caches and JIT state cannot colour the next one's figures. Each file
  * writes its own section of BENCHMARKS.md. `npm run bench -- evi tts` runs only the named ones.
+ * A benchmark still running after BENCH_TIMEOUT_S seconds (default 600) is stopped and counts as failed.
  */
 import { spawn } from 'node:child_process'
 import fs from 'node:fs'
@@ -10,6 +11,7 @@ import { REPO_ROOT } from './lib/report.js'
 
 const BENCH_DIR = path.join(REPO_ROOT, 'bench')
 const SUFFIX = '.bench.ts'
+const TIMEOUT_MS = Number(process.env.BENCH_TIMEOUT_S ?? 600) * 1000
 
 function discover(only: string[]): string[] {
   const all = fs
@@ -25,11 +27,45 @@ function discover(only: string[]): string[] {
   return wanted
 }
 
+let running: number | undefined
+
+/** Signals a benchmark's whole process group: npx, tsx and node are three processes deep. */
+function stop(group: number | undefined, signal: NodeJS.Signals): void {
+  if (group === undefined) return
+  try {
+    process.kill(-group, signal)
+  } catch {
+    // already gone
+  }
+}
+
 function runOne(file: string): Promise<number> {
   return new Promise((resolve, reject) => {
-    const child = spawn('npx', ['tsx', path.join('bench', file)], { cwd: REPO_ROOT, stdio: 'inherit' })
-    child.once('error', reject)
-    child.once('exit', (code, signal) => resolve(code ?? (signal ? 128 : 1)))
+    const child = spawn('npx', ['tsx', path.join('bench', file)], { cwd: REPO_ROOT, stdio: 'inherit', detached: true })
+    const group = child.pid
+    running = group
+    const timer = setTimeout(() => {
+      console.error(`=== ${file}: still running after ${TIMEOUT_MS / 1000} s, stopping it ===`)
+      stop(group, 'SIGTERM')
+      setTimeout(() => stop(group, 'SIGKILL'), 5_000).unref()
+    }, TIMEOUT_MS)
+    child.once('error', (err) => {
+      clearTimeout(timer)
+      reject(err)
+    })
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer)
+      running = undefined
+      resolve(code ?? (signal ? 128 : 1))
+    })
+  })
+}
+
+// The children run in their own process group, so pass an interrupt on before leaving.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    stop(running, signal)
+    process.exit(130)
   })
 }
 
