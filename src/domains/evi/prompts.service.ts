@@ -1,20 +1,11 @@
 import type { Kysely } from 'kysely'
 import type { Database, EviVersionRow } from '../../shared/storage/database.js'
 import type { PromptPayload, ReturnPrompt } from './prompts.schemas.js'
-import { VersionedService } from './versions.service.js'
+import { VersionedService, versionFields } from './versions.service.js'
 
 export function toReturnPrompt(row: EviVersionRow, versionType: 'FIXED' | 'LATEST' = 'FIXED'): ReturnPrompt {
   const payload = JSON.parse(row.payload) as PromptPayload
-  const prompt: ReturnPrompt = {
-    id: row.id,
-    version: row.version,
-    version_type: versionType,
-    version_description: row.version_description,
-    name: row.name,
-    created_on: row.created_on,
-    modified_on: row.modified_on,
-    text: payload.text,
-  }
+  const prompt: ReturnPrompt = { ...versionFields(row, versionType), text: payload.text }
   if (payload.prompt_expansion) prompt.prompt_expansion = payload.prompt_expansion
   return prompt
 }

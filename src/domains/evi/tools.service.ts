@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely'
 import { errors } from '../../shared/http/errors.js'
 import type { Database, EviVersionRow } from '../../shared/storage/database.js'
 import type { ReturnUserDefinedTool, ToolPayload } from './tools.schemas.js'
-import { VersionedService } from './versions.service.js'
+import { VersionedService, versionFields } from './versions.service.js'
 
 const metaValidator = new Ajv({ strict: false, validateSchema: true })
 
@@ -41,13 +41,7 @@ export function toReturnTool(row: EviVersionRow, versionType: 'FIXED' | 'LATEST'
   const p = JSON.parse(row.payload) as ToolPayload
   return {
     tool_type: 'FUNCTION',
-    id: row.id,
-    version: row.version,
-    version_type: versionType,
-    version_description: row.version_description,
-    name: row.name,
-    created_on: row.created_on,
-    modified_on: row.modified_on,
+    ...versionFields(row, versionType),
     fallback_content: p.fallback_content,
     description: p.description,
     parameters: p.parameters,

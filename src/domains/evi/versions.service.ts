@@ -6,6 +6,19 @@ import { monotonicNow } from '../../shared/storage/clock.js'
 import type { Database, EviKind, EviVersionRow } from '../../shared/storage/database.js'
 import * as repo from './versions.repo.js'
 
+/** The fields every versioned resource returns, in Hume's names; `LATEST` marks an unpinned reference. */
+export function versionFields(row: EviVersionRow, versionType: 'FIXED' | 'LATEST' = 'FIXED') {
+  return {
+    id: row.id,
+    version: row.version,
+    version_type: versionType,
+    version_description: row.version_description,
+    name: row.name,
+    created_on: row.created_on,
+    modified_on: row.modified_on,
+  }
+}
+
 export interface ListQuery extends PageQuery {
   name?: string
   restrict_to_most_recent?: boolean
