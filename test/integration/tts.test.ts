@@ -1,7 +1,11 @@
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestApp, type TestApp } from '../helpers/app.js'
 import { dialects } from '../helpers/dialects.js'
-import { parseMp3, parseWav, rms } from '../helpers/tts-audio.js'
+import { decodeRun, writeSyntheticKokoro } from '../helpers/kokoro-synthetic.js'
+import { parseMp3, parseWav, pcm16, rms } from '../helpers/tts-audio.js'
 
 const SENTENCE = 'The quick brown fox jumps over the lazy dog.'
 
@@ -16,7 +20,10 @@ describe.each(dialects())('tts routes on %s', (dialect) => {
     t.app.inject({ method: 'POST', url, payload: body as object, headers: t.auth(who) })
 
   it('synthesizes JSON with WAV audio that decodes, is not silent and lasts about as long as the text needs', async () => {
-    const r = await post('/v0/tts', { utterances: [{ text: SENTENCE, description: 'a calm woman' }], format: { type: 'wav' } })
+    const r = await post('/v0/tts', {
+      utterances: [{ text: SENTENCE, description: 'a calm woman' }],
+      format: { type: 'wav' },
+    })
     expect(r.statusCode).toBe(200)
     expect(r.headers['x-prosodia-tts-engine']).toBe('flite')
     const body = r.json()
@@ -32,7 +39,12 @@ describe.each(dialects())('tts routes on %s', (dialect) => {
     expect(g.duration).toBeLessThan(6)
     expect(rms(wav.samples)).toBeGreaterThan(0.02)
     expect(g.snippets).toHaveLength(1)
-    expect(g.snippets[0][0]).toMatchObject({ text: SENTENCE, utterance_index: 0, generation_id: g.generation_id, timestamps: [] })
+    expect(g.snippets[0][0]).toMatchObject({
+      text: SENTENCE,
+      utterance_index: 0,
+      generation_id: g.generation_id,
+      timestamps: [],
+    })
   })
 
   it('encodes MP3 frames whose duration matches, at the engine sample rate', async () => {
@@ -45,7 +57,13 @@ describe.each(dialects())('tts routes on %s', (dialect) => {
   })
 
   it('speaks faster at speed 2 and appends trailing silence', async () => {
-    const dur = async (u: object) => (await post('/v0/tts', { utterances: [{ text: SENTENCE, voice: { name: 'Kora', provider: 'HUME_AI' }, ...u }], format: { type: 'pcm' } })).json().generations[0].duration as number
+    const dur = async (u: object) =>
+      (
+        await post('/v0/tts', {
+          utterances: [{ text: SENTENCE, voice: { name: 'Kora', provider: 'HUME_AI' }, ...u }],
+          format: { type: 'pcm' },
+        })
+      ).json().generations[0].duration as number
     const normal = await dur({})
     const fast = await dur({ speed: 2 })
     const padded = await dur({ trailing_silence: 1.5 })
@@ -55,7 +73,8 @@ describe.each(dialects())('tts routes on %s', (dialect) => {
 
   it('splits utterances into sentence snippets unless split_utterances is false', async () => {
     const text = 'First sentence here. Second one follows! And a third?'
-    const split = (await post('/v0/tts', { utterances: [{ text }, { text: 'Another utterance.' }] })).json().generations[0]
+    const split = (await post('/v0/tts', { utterances: [{ text }, { text: 'Another utterance.' }] })).json()
+      .generations[0]
     expect(split.snippets.map((s: unknown[]) => s.length)).toEqual([3, 1])
     expect(split.snippets[1][0].utterance_index).toBe(1)
     const whole = (await post('/v0/tts', { utterances: [{ text }], split_utterances: false })).json().generations[0]
@@ -65,12 +84,17 @@ describe.each(dialects())('tts routes on %s', (dialect) => {
 
   it('streams newline-delimited JSON audio and timestamp messages', async () => {
     const r = await post('/v0/tts/stream/json', {
-      utterances: [{ text: 'Hello there, my good friend. How are you today?', voice: { name: 'Ava Song', provider: 'HUME_AI' } }],
+      utterances: [
+        { text: 'Hello there, my good friend. How are you today?', voice: { name: 'Ava Song', provider: 'HUME_AI' } },
+      ],
       format: { type: 'pcm' },
       include_timestamp_types: ['word', 'phoneme'],
     })
     expect(r.statusCode).toBe(200)
-    const lines = r.body.trim().split('\n').map((l) => JSON.parse(l))
+    const lines = r.body
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l))
     const audio = lines.filter((l) => l.type === 'audio')
     const words = lines.filter((l) => l.type === 'timestamp' && l.timestamp.type === 'word').map((l) => l.timestamp)
     // instant mode (a voice, one generation): clause-sized chunks, more than one per snippet.
@@ -91,20 +115,35 @@ describe.each(dialects())('tts routes on %s', (dialect) => {
   })
 
   it('reuses a generation voice through context and saves, resolves, lists and deletes it', async () => {
-    const first = (await post('/v0/tts', { utterances: [{ text: 'Hi.', description: 'an old man with a deep voice' }] })).json().generations[0]
-    const again = await post('/v0/tts', { utterances: [{ text: 'Hi again.' }], context: { generation_id: first.generation_id } })
+    const first = (
+      await post('/v0/tts', { utterances: [{ text: 'Hi.', description: 'an old man with a deep voice' }] })
+    ).json().generations[0]
+    const again = await post('/v0/tts', {
+      utterances: [{ text: 'Hi again.' }],
+      context: { generation_id: first.generation_id },
+    })
     expect(again.statusCode).toBe(200)
     const spec = async (id: string) =>
-      (await t.db.kysely.withTables<{ tts_generations: { id: string; spec: string } }>().selectFrom('tts_generations').select('spec').where('id', '=', id).executeTakeFirstOrThrow()).spec
+      (
+        await t.db.kysely
+          .withTables<{ tts_generations: { id: string; spec: string } }>()
+          .selectFrom('tts_generations')
+          .select('spec')
+          .where('id', '=', id)
+          .executeTakeFirstOrThrow()
+      ).spec
     expect(await spec(again.json().generations[0].generation_id)).toBe(await spec(first.generation_id))
 
     const saved = await post('/v0/tts/voices', { generation_id: first.generation_id, name: 'Grandpa' })
     expect(saved.statusCode).toBe(200)
     expect(saved.json()).toMatchObject({ name: 'Grandpa', provider: 'CUSTOM_VOICE' })
-    const named = (await post('/v0/tts', { utterances: [{ text: 'Yes.', voice: { name: 'Grandpa' } }] })).json().generations[0]
+    const named = (await post('/v0/tts', { utterances: [{ text: 'Yes.', voice: { name: 'Grandpa' } }] })).json()
+      .generations[0]
     expect(await spec(named.generation_id)).toBe(await spec(first.generation_id))
     // Bob cannot see alice's voice.
-    expect((await post('/v0/tts', { utterances: [{ text: 'Yes.', voice: { name: 'Grandpa' } }] }, 'bob')).statusCode).toBe(422)
+    expect(
+      (await post('/v0/tts', { utterances: [{ text: 'Yes.', voice: { name: 'Grandpa' } }] }, 'bob')).statusCode,
+    ).toBe(422)
 
     const list = await t.app.inject({ method: 'GET', url: '/v0/tts/voices?provider=CUSTOM_VOICE', headers: t.auth() })
     expect(list.json().voices_page.map((v: { name: string }) => v.name)).toEqual(['Grandpa'])
@@ -114,9 +153,76 @@ describe.each(dialects())('tts routes on %s', (dialect) => {
   })
 
   it('lists at least 12 HUME_AI presets across pages', async () => {
-    const p0 = (await t.app.inject({ method: 'GET', url: '/v0/tts/voices?provider=HUME_AI&page_size=10', headers: t.auth() })).json()
-    const p1 = (await t.app.inject({ method: 'GET', url: '/v0/tts/voices?provider=HUME_AI&page_size=10&page_number=1', headers: t.auth() })).json()
+    const p0 = (
+      await t.app.inject({ method: 'GET', url: '/v0/tts/voices?provider=HUME_AI&page_size=10', headers: t.auth() })
+    ).json()
+    const p1 = (
+      await t.app.inject({
+        method: 'GET',
+        url: '/v0/tts/voices?provider=HUME_AI&page_size=10&page_number=1',
+        headers: t.auth(),
+      })
+    ).json()
     expect(p0.total_pages).toBe(2)
     expect(p0.voices_page.length + p1.voices_page.length).toBeGreaterThanOrEqual(12)
+  })
+})
+
+// The same routes when the server finds Kokoro weights: a generated model with Kokoro's
+// interface (see helpers/kokoro-synthetic.ts) whose waveform echoes what it was fed.
+describe.each(dialects())('tts routes on the Kokoro engine (synthetic model) on %s', (dialect) => {
+  let t: TestApp
+  beforeAll(async () => {
+    const modelsDir = mkdtempSync(join(tmpdir(), 'prosodia-kokoro-'))
+    writeSyntheticKokoro(modelsDir)
+    t = await createTestApp(dialect, { modelsDir })
+  })
+  afterAll(() => t.close())
+
+  const post = (url: string, body: unknown) =>
+    t.app.inject({ method: 'POST', url, payload: body as object, headers: t.auth() })
+  const KORA = { name: 'Kora', provider: 'HUME_AI' } as const
+
+  it('says so in /healthz and in x-prosodia-tts-engine, and encodes at 24 kHz', async () => {
+    const health = await t.app.inject({ method: 'GET', url: '/healthz' })
+    expect(health.json().tts).toEqual({ engine: 'kokoro', sample_rate: 24000 })
+    const r = await post('/v0/tts', { utterances: [{ text: SENTENCE, voice: KORA }], format: { type: 'wav' } })
+    expect(r.statusCode).toBe(200)
+    expect(r.headers['x-prosodia-tts-engine']).toBe('kokoro')
+    const g = r.json().generations[0]
+    expect(g.encoding).toEqual({ format: 'wav', sample_rate: 24000 })
+    const wav = parseWav(Buffer.from(g.audio, 'base64'))
+    expect(wav.sampleRate).toBe(24000)
+    expect(wav.samples.length / 24000).toBeCloseTo(g.duration, 3)
+    const mp3 = await post('/v0/tts', { utterances: [{ text: SENTENCE, voice: KORA }], format: { type: 'mp3' } })
+    expect(parseMp3(Buffer.from(mp3.json().generations[0].audio, 'base64')).sampleRate).toBe(24000)
+  })
+
+  it('streams the model output for each clause over /v0/tts/stream/file (pcm)', async () => {
+    const r = await post('/v0/tts/stream/file', {
+      utterances: [{ text: 'Hello world.', voice: KORA }],
+      format: { type: 'pcm' },
+    })
+    expect(r.statusCode).toBe(200)
+    expect(r.headers['x-prosodia-tts-engine']).toBe('kokoro')
+    const run = decodeRun(pcm16(r.rawPayload))
+    expect(run.ids).toEqual([0, 50, 83, 54, 156, 57, 135, 16, 65, 156, 87, 158, 54, 46, 4, 0])
+    expect(run.speed).toBeCloseTo(1, 3)
+  })
+
+  it('streams JSON chunks with word timestamps from the Kokoro estimate', async () => {
+    const r = await post('/v0/tts/stream/json', {
+      utterances: [{ text: 'Hello there, my good friend. How are you today?', voice: KORA }],
+      format: { type: 'pcm' },
+      include_timestamp_types: ['word'],
+    })
+    const lines = r.body
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l))
+    expect(lines.filter((l) => l.type === 'audio').length).toBeGreaterThan(2)
+    const words = lines.filter((l) => l.type === 'timestamp').map((l) => l.timestamp)
+    expect(words.map((w) => w.text)).toEqual(['Hello', 'there', 'my', 'good', 'friend', 'How', 'are', 'you', 'today'])
+    for (let i = 1; i < words.length; i++) expect(words[i].time.begin).toBeGreaterThanOrEqual(words[i - 1].time.end - 1)
   })
 })

@@ -1,18 +1,61 @@
 // Text -> IPA (espeak-ng via the `phonemizer` npm package) -> Kokoro token ids.
 
-// Imported on first use only: phonemizer's Emscripten bundle installs process-wide
-// uncaughtException/unhandledRejection handlers when loaded, which a server on the flite engine
-// must not inherit just by importing this module.
+// Imported on first use only, and its side effect undone: phonemizer's Emscripten bundle installs
+// process-wide uncaughtException/unhandledRejection handlers that rethrow, which would turn any
+// stray rejection into a crash with exit code 7 and bypass the server's own handling.
 let phonemizer: Promise<typeof import('phonemizer')> | undefined
-const loadPhonemizer = () => (phonemizer ??= import('phonemizer'))
+const PROCESS_EVENTS = ['uncaughtException', 'unhandledRejection'] as const
+
+function loadPhonemizer(): Promise<typeof import('phonemizer')> {
+  phonemizer ??= (async () => {
+    const before = PROCESS_EVENTS.map((e) => new Set(process.listeners(e)))
+    try {
+      return await import('phonemizer')
+    } finally {
+      PROCESS_EVENTS.forEach((event, i) => {
+        for (const l of process.listeners(event))
+          if (!before[i]!.has(l)) process.removeListener(event, l as (...a: unknown[]) => void)
+      })
+    }
+  })()
+  return phonemizer
+}
 
 // Kokoro-82M's vocabulary (config.json "vocab"): [characters, first id] runs, id 0 is the pad.
 // Written as runs of consecutive ids to keep the table checkable at a glance.
 const VOCAB_RUNS: ReadonlyArray<[string, number]> = [
-  [';:,.!?', 1], ['—…"()“”', 9], [' ', 16], ['\u0303ʣʥʦʨᵝꭧAI', 17], ['O', 31], ['Q', 33], ['ST', 35], ['W', 39],
-  ['Yᵊabcdef', 41], ['hijklmnopqrstuvwxyzɑɐɒæ', 50], ['βɔɕç', 75], ['ɖðʤə', 80], ['ɚɛɜ', 85], ['ɟ', 90], ['ɡ', 92],
-  ['ɥ', 99], ['ɨɪʝ', 101], ['ɯɰŋɳɲɴø', 110], ['ɸθœ', 118], ['ɹ', 123], ['ɾɻ', 125], ['ʁɽʂʃʈʧ', 128], ['ʊʋ', 135],
-  ['ʌɣɤ', 138], ['χʎ', 142], ['ʒʔ', 147], ['ˈˌː', 156], ['ʰ', 162], ['ʲ', 164], ['↓', 169], ['→↗↘', 171], ['ᵻ', 177],
+  [';:,.!?', 1],
+  ['—…"()“”', 9],
+  [' ', 16],
+  ['\u0303ʣʥʦʨᵝꭧAI', 17],
+  ['O', 31],
+  ['Q', 33],
+  ['ST', 35],
+  ['W', 39],
+  ['Yᵊabcdef', 41],
+  ['hijklmnopqrstuvwxyzɑɐɒæ', 50],
+  ['βɔɕç', 75],
+  ['ɖðʤə', 80],
+  ['ɚɛɜ', 85],
+  ['ɟ', 90],
+  ['ɡ', 92],
+  ['ɥ', 99],
+  ['ɨɪʝ', 101],
+  ['ɯɰŋɳɲɴø', 110],
+  ['ɸθœ', 118],
+  ['ɹ', 123],
+  ['ɾɻ', 125],
+  ['ʁɽʂʃʈʧ', 128],
+  ['ʊʋ', 135],
+  ['ʌɣɤ', 138],
+  ['χʎ', 142],
+  ['ʒʔ', 147],
+  ['ˈˌː', 156],
+  ['ʰ', 162],
+  ['ʲ', 164],
+  ['↓', 169],
+  ['→↗↘', 171],
+  ['ᵻ', 177],
 ]
 
 export const KOKORO_VOCAB: ReadonlyMap<string, number> = new Map(
@@ -39,17 +82,21 @@ export async function toPhonemes(text: string, language: 'en-us' | 'en' = 'en-us
   }
   if (last < text.length) parts.push({ text: text.slice(last), punct: false })
   const { phonemize } = await loadPhonemizer()
-  const out = await Promise.all(parts.map(async (p) => (p.punct ? p.text : (await phonemize(p.text, language)).join(' '))))
-  return (
-    out
-      .join('')
-      // espeak symbols Kokoro's training data spelled differently.
-      .replace(/ʲ/g, 'j')
-      .replace(/r/g, 'ɹ')
-      .replace(/x/g, 'k')
-      .replace(/ɬ/g, 'l')
-      .trim()
+  const out = await Promise.all(
+    parts.map(async (p) => (p.punct ? p.text : (await phonemize(p.text, language)).join(' '))),
   )
+  const ipa = out
+    .join('')
+    // espeak symbols Kokoro's training data spelled differently.
+    .replace(/ʲ/g, 'j')
+    .replace(/r/g, 'ɹ')
+    .replace(/x/g, 'k')
+    .replace(/ɬ/g, 'l')
+    // kokoro-js's remaining fixes: "...hundred" spacing, a detached plural "z", "ninety".
+    .replace(/(?<=[a-zɹː])(?=hˈʌndɹɪd)/g, ' ')
+    .replace(/ z(?=[;:,.!?¡¿—…"«»“” ]|$)/g, 'z')
+    .trim()
+  return language === 'en-us' ? ipa.replace(/(?<=nˈaɪn)ti(?!ː)/g, 'di') : ipa
 }
 
 /** Token ids for phonemes (unknown characters are dropped, as the reference tokenizer does). */
