@@ -1,11 +1,12 @@
 import { loadConfig } from './config.js'
+import { modelsPull, MODELS_USAGE } from './models.cli.js'
 import { AccountService } from './shared/auth/accounts.service.js'
 import { databaseUrlFor, openDb } from './shared/storage/db.js'
 import { migrateToLatest } from './shared/storage/migrate.js'
 
 const USAGE = `usage:
   prosodia accounts create NAME    create an account; prints {"account_id","api_key","secret_key"}
-`
+${MODELS_USAGE}`
 
 type Command = (args: string[]) => Promise<number>
 
@@ -32,6 +33,8 @@ const commands: Record<string, Command> = {
 export function addCommand(name: string, command: Command): void {
   commands[name] = command
 }
+
+addCommand('models pull', (args) => modelsPull(args, process.env, process.stderr))
 
 export async function runCli(argv: string[]): Promise<number> {
   for (const [name, command] of Object.entries(commands)) {

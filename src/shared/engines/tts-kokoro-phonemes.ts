@@ -4,18 +4,18 @@
 // process-wide uncaughtException/unhandledRejection handlers that rethrow, which would turn any
 // stray rejection into a crash with exit code 7 and bypass the server's own handling.
 let phonemizer: Promise<typeof import('phonemizer')> | undefined
-const PROCESS_EVENTS = ['uncaughtException', 'unhandledRejection'] as const
 
 function loadPhonemizer(): Promise<typeof import('phonemizer')> {
   phonemizer ??= (async () => {
-    const before = PROCESS_EVENTS.map((e) => new Set(process.listeners(e)))
+    const exceptions = process.listeners('uncaughtException')
+    const rejections = process.listeners('unhandledRejection')
     try {
       return await import('phonemizer')
     } finally {
-      PROCESS_EVENTS.forEach((event, i) => {
-        for (const l of process.listeners(event))
-          if (!before[i]!.has(l)) process.removeListener(event, l as (...a: unknown[]) => void)
-      })
+      for (const l of process.listeners('uncaughtException'))
+        if (!exceptions.includes(l)) process.removeListener('uncaughtException', l)
+      for (const l of process.listeners('unhandledRejection'))
+        if (!rejections.includes(l)) process.removeListener('unhandledRejection', l)
     }
   })()
   return phonemizer
