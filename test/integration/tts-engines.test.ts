@@ -110,6 +110,35 @@ describe.each(ENGINES)('engine conformance: %s', (_name, open) => {
   })
 })
 
+describe('flite quick start', () => {
+  const SENTENCE = 'The quick brown fox jumps over the lazy dog, then naps in the warm afternoon sun.'
+
+  it('renders the first four words alone, with no pause where the halves meet', async () => {
+    const engine = await selectTtsEngine({ modelsDir, prefer: 'flite' })
+    const plain = await collect(engine, { text: SENTENCE })
+    const quick = await collect(engine, { text: SENTENCE, quickStart: true })
+    expect(quick.map((c) => c.text)).toEqual([
+      'The quick brown fox',
+      'jumps over the lazy dog,',
+      ...plain.slice(1).map((c) => c.text),
+    ])
+    const [head, tail] = quick as [PcmChunk, PcmChunk]
+    const headMs = (head.samples.length / engine.sampleRate) * 1000
+    // flite's utterance-final and -initial pauses (100+ ms each) are cut down to 15 ms.
+    expect(headMs - head.words.at(-1)!.endMs).toBeLessThanOrEqual(20)
+    expect(tail.words[0]!.beginMs).toBeLessThanOrEqual(20)
+    expect(tail.phones[0]!.beginMs).toBeGreaterThanOrEqual(0)
+    const total = (cs: PcmChunk[]) => cs.reduce((n, c) => n + c.samples.length, 0) / engine.sampleRate
+    expect(Math.abs(total(quick) - total(plain))).toBeLessThan(0.5)
+  })
+
+  it('leaves short first clauses whole', async () => {
+    const engine = await selectTtsEngine({ modelsDir, prefer: 'flite' })
+    const chunks = await collect(engine, { text: 'Hello there, my good friend.', quickStart: true })
+    expect(chunks.map((c) => c.text)).toEqual(['Hello there,', 'my good friend.'])
+  })
+})
+
 /** Kokoro style rows read straight from kokoro-js's voices/<id>.bin (510 x 256 float32). */
 function styleRow(id: string, row: number): Float32Array {
   const require = createRequire(import.meta.url)

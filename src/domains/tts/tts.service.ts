@@ -69,7 +69,11 @@ export class TtsService {
     private readonly voices: VoicesService,
   ) {}
 
-  private async resolveVoice(accountId: string, u: PostedUtterance, loc: (string | number)[]): Promise<VoiceSpec | undefined> {
+  private async resolveVoice(
+    accountId: string,
+    u: PostedUtterance,
+    loc: (string | number)[],
+  ): Promise<VoiceSpec | undefined> {
     if (!u.voice) return undefined
     const spec = await this.voices.resolve(accountId, u.voice)
     if (!spec) {
@@ -85,7 +89,8 @@ export class TtsService {
     if (!ctx) return undefined
     if ('generation_id' in ctx) {
       const gen = await repo.getGeneration(this.db, accountId, ctx.generation_id)
-      if (!gen) throw errors.invalidField(['body', 'context', 'generation_id'], `Generation ${ctx.generation_id} not found`)
+      if (!gen)
+        throw errors.invalidField(['body', 'context', 'generation_id'], `Generation ${ctx.generation_id} not found`)
       return parseSpec(gen.spec)
     }
     let voice: VoiceSpec | undefined
@@ -100,14 +105,31 @@ export class TtsService {
   private check(body: PostedTts, endpoint: Endpoint, voiced: boolean): void {
     const issues: ValidationIssue[] = []
     body.utterances.forEach((u, i) => {
-      if (u.text.trim() === '') issues.push({ loc: ['body', 'utterances', i, 'text'], msg: 'Text must not be empty', type: 'string_too_short' })
+      if (u.text.trim() === '')
+        issues.push({ loc: ['body', 'utterances', i, 'text'], msg: 'Text must not be empty', type: 'string_too_short' })
     })
     if (body.instant_mode === true) {
-      if (endpoint !== 'stream') issues.push({ loc: ['body', 'instant_mode'], msg: 'instant_mode is only supported by the streaming endpoints', type: 'value_error' })
-      if (!voiced) issues.push({ loc: ['body', 'utterances', 0, 'voice'], msg: 'A voice must be specified when instant_mode is enabled', type: 'value_error' })
-      if ((body.num_generations ?? 1) !== 1) issues.push({ loc: ['body', 'num_generations'], msg: 'instant_mode requires num_generations to be 1', type: 'value_error' })
+      if (endpoint !== 'stream')
+        issues.push({
+          loc: ['body', 'instant_mode'],
+          msg: 'instant_mode is only supported by the streaming endpoints',
+          type: 'value_error',
+        })
+      if (!voiced)
+        issues.push({
+          loc: ['body', 'utterances', 0, 'voice'],
+          msg: 'A voice must be specified when instant_mode is enabled',
+          type: 'value_error',
+        })
+      if ((body.num_generations ?? 1) !== 1)
+        issues.push({
+          loc: ['body', 'num_generations'],
+          msg: 'instant_mode requires num_generations to be 1',
+          type: 'value_error',
+        })
     }
-    if (body.version === '2' && !voiced) issues.push({ loc: ['body', 'version'], msg: 'Octave 2 requests must specify a voice', type: 'value_error' })
+    if (body.version === '2' && !voiced)
+      issues.push({ loc: ['body', 'version'], msg: 'Octave 2 requests must specify a voice', type: 'value_error' })
     if (issues.length > 0) throw errors.invalid(issues)
   }
 
@@ -115,7 +137,9 @@ export class TtsService {
     const first = body.utterances[0]
     this.check(body, endpoint, Boolean(first?.voice))
     const context = await this.contextVoice(accountId, body)
-    const resolved = await Promise.all(body.utterances.map((u, i) => this.resolveVoice(accountId, u, ['body', 'utterances', i])))
+    const resolved = await Promise.all(
+      body.utterances.map((u, i) => this.resolveVoice(accountId, u, ['body', 'utterances', i])),
+    )
     const n = body.num_generations ?? 1
     const baseSeed = randomInt(0, 2 ** 32 - 1)
     const generations: PlannedGeneration[] = []
@@ -152,7 +176,13 @@ export class TtsService {
     const text = body.utterances.map((u) => u.text).join('\n')
     await repo.insertGenerations(
       this.db,
-      generations.map((g) => ({ id: g.id, account_id: accountId, spec: JSON.stringify(g.voice), text, created_at: now })),
+      generations.map((g) => ({
+        id: g.id,
+        account_id: accountId,
+        spec: JSON.stringify(g.voice),
+        text,
+        created_at: now,
+      })),
     )
     return {
       format: body.format?.type ?? 'mp3',
@@ -169,6 +199,8 @@ export class TtsService {
   async *render(plan: Plan, signal: AbortSignal): AsyncGenerator<RenderedChunk> {
     const sr = plan.sampleRate
     const words = plan.timestampTypes.has('word')
+    // Only the response's very first chunk decides the first byte; later ones keep whole clauses.
+    let quickStart = plan.instant
     for (const generation of plan.generations) {
       let elapsedMs = 0
       const lastU = generation.utterances.length - 1
@@ -177,17 +209,30 @@ export class TtsService {
         for (const [s, snippet] of utterance.snippets.entries()) {
           const isLastSnippetOfUtterance = s === lastS
           const isLastOfGeneration = isLastSnippetOfUtterance && utterance.index === lastU
-          const chunks = this.engine.synthesize({ text: snippet.text, voice: utterance.voice, speed: utterance.speed, words }, signal)
+          const chunks = this.engine.synthesize(
+            { text: snippet.text, voice: utterance.voice, speed: utterance.speed, words, quickStart },
+            signal,
+          )
+          quickStart = false
           // Instant mode forwards each engine chunk; otherwise the snippet becomes a single chunk.
           const pending: { samples: Float32Array; stamps: Timestamp[] }[] = []
           let chunkIndex = 0
           const emit = (isLast: boolean): RenderedChunk => {
             const parts = pending.splice(0)
             const silence = isLast && isLastSnippetOfUtterance ? Math.round(utterance.trailingSilence * sr) : 0
-            const samples = concatSamples(parts.map((p) => p.samples), silence)
+            const samples = concatSamples(
+              parts.map((p) => p.samples),
+              silence,
+            )
             return {
-              generation, utterance, snippet, chunkIndex: chunkIndex++, isLastChunk: isLast,
-              isLastOfGeneration: isLast && isLastOfGeneration, samples, timestamps: parts.flatMap((p) => p.stamps),
+              generation,
+              utterance,
+              snippet,
+              chunkIndex: chunkIndex++,
+              isLastChunk: isLast,
+              isLastOfGeneration: isLast && isLastOfGeneration,
+              samples,
+              timestamps: parts.flatMap((p) => p.stamps),
             }
           }
           let done = false
@@ -207,11 +252,13 @@ export class TtsService {
   }
 
   private stamps(plan: Plan, words: WordTiming[], phones: WordTiming[], offsetMs: number): Timestamp[] {
-    const at = (type: 'word' | 'phoneme') => (w: WordTiming): Timestamp => ({
-      text: w.text,
-      time: { begin: Math.round(offsetMs + w.beginMs), end: Math.round(offsetMs + w.endMs) },
-      type,
-    })
+    const at =
+      (type: 'word' | 'phoneme') =>
+      (w: WordTiming): Timestamp => ({
+        text: w.text,
+        time: { begin: Math.round(offsetMs + w.beginMs), end: Math.round(offsetMs + w.endMs) },
+        type,
+      })
     return [
       ...(plan.timestampTypes.has('word') ? words.map(at('word')) : []),
       ...(plan.timestampTypes.has('phoneme') ? phones.map(at('phoneme')) : []),

@@ -40,6 +40,11 @@ export interface SynthesisInput {
   speed: number
   /** Compute word boundaries (costs an extra lexical pass on the embedded engine). */
   words: boolean
+  /**
+   * Streaming latency over prosody: render the first few words as a chunk of their own so the
+   * first audio is ready sooner. Engines whose first chunk is already cheap may ignore it.
+   */
+  quickStart?: boolean
 }
 
 export interface PcmChunk {

@@ -1,9 +1,17 @@
 // The embedded engine: flite (BSD) compiled to WASI, so speech works offline right after
 // `npm install`. Voices slt (US female), rms (US male), awb (Scottish male), kal (US male).
 import { setImmediate as yieldToLoop } from 'node:timers/promises'
-import { clamp, type FliteVoice, type PcmChunk, type SynthesisInput, type TtsEngine, type VoiceSpec, type WordTiming } from './tts-engine.js'
+import {
+  clamp,
+  type FliteVoice,
+  type PcmChunk,
+  type SynthesisInput,
+  type TtsEngine,
+  type VoiceSpec,
+  type WordTiming,
+} from './tts-engine.js'
 import { FliteRuntime } from './tts-flite-wasi.js'
-import { splitChunks, wordTokens } from './tts-text.js'
+import { splitChunks, splitHead, wordTokens } from './tts-text.js'
 import { wordTimings, type TimedPhone } from './tts-word-align.js'
 
 const SAMPLE_RATE = 16000
@@ -79,6 +87,36 @@ function resample(samples: Float32Array, factor: number): Float32Array {
   return out
 }
 
+type Trim = 'start' | 'end'
+
+/** Silence kept where a pause is cut, so the cut lands in silence rather than on a phone edge. */
+const PAUSE_KEEP_MS = 15
+
+/** Cuts flite's utterance-initial or utterance-final pause (all but PAUSE_KEEP_MS of it). */
+export function trimPause(
+  samples: Float32Array,
+  phones: TimedPhone[],
+  trim: Trim,
+): { samples: Float32Array; phones: TimedPhone[] } {
+  const msToSamples = (ms: number) => Math.round((ms * SAMPLE_RATE) / 1000)
+  if (trim === 'end') {
+    const pau = phones.at(-1)
+    if (pau?.phone !== 'pau') return { samples, phones }
+    const endMs = pau.beginMs + PAUSE_KEEP_MS
+    return {
+      samples: samples.subarray(0, Math.min(samples.length, msToSamples(endMs))),
+      phones: [...phones.slice(0, -1), { ...pau, endMs: Math.min(pau.endMs, endMs) }],
+    }
+  }
+  const pau = phones[0]
+  if (pau?.phone !== 'pau') return { samples, phones }
+  const cutMs = Math.max(0, pau.endMs - PAUSE_KEEP_MS)
+  return {
+    samples: samples.subarray(Math.min(samples.length, msToSamples(cutMs))),
+    phones: phones.map((p) => ({ ...p, beginMs: Math.max(0, p.beginMs - cutMs), endMs: Math.max(0, p.endMs - cutMs) })),
+  }
+}
+
 export class FliteEngine implements TtsEngine {
   readonly name = 'flite' as const
   readonly sampleRate = SAMPLE_RATE
@@ -102,10 +140,19 @@ export class FliteEngine implements TtsEngine {
 
   async *synthesize(input: SynthesisInput, signal?: AbortSignal): AsyncIterable<PcmChunk> {
     await this.load()
-    const chunks = splitChunks(input.text)
-    for (const [i, text] of chunks.entries()) {
+    const pieces: { text: string; trim?: Trim }[] = splitChunks(input.text).map((text) => ({ text }))
+    const head = input.quickStart && pieces[0] ? splitHead(pieces[0].text) : undefined
+    // A first clause of ~3 s costs ~80 ms to render; its first four words cost a third of that.
+    // The two halves are separate flite utterances, so the pauses flite puts around each are cut
+    // where they meet. The price of the earlier first byte: intonation restarts there and the
+    // head's last word gets utterance-final lengthening (~0.3 s longer in total on a test sentence).
+    if (head) pieces.splice(0, 1, { text: head[0], trim: 'end' }, { text: head[1], trim: 'start' })
+    for (const [i, piece] of pieces.entries()) {
       signal?.throwIfAborted()
-      yield { ...this.renderChunk(text, input.voice, input.speed, input.words), last: i === chunks.length - 1 }
+      yield {
+        ...this.renderChunk(piece.text, input.voice, input.speed, input.words, piece.trim),
+        last: i === pieces.length - 1,
+      }
       // Each chunk is a synchronous ~10-30 ms run; give other requests the event loop between them.
       await yieldToLoop()
     }
@@ -113,7 +160,7 @@ export class FliteEngine implements TtsEngine {
   }
 
   /** Renders one chunk synchronously. Exposed so the benchmark can time the library alone. */
-  renderChunk(text: string, voice: VoiceSpec, speed: number, words: boolean): Omit<PcmChunk, 'last'> {
+  renderChunk(text: string, voice: VoiceSpec, speed: number, words: boolean, trim?: Trim): Omit<PcmChunk, 'last'> {
     const rt = this.runtime
     if (!rt) throw new Error('FliteEngine.load() has not completed')
     const info = VOICES[voice.flite]
@@ -138,6 +185,7 @@ export class FliteEngine implements TtsEngine {
       samples = resample(samples, pitchRatio)
       phones = phones.map((p) => ({ ...p, beginMs: p.beginMs / pitchRatio, endMs: p.endMs / pitchRatio }))
     }
+    if (trim) ({ samples, phones } = trimPause(samples, phones, trim))
     const gain = 0.9 * clamp(voice.energy, 0.3, 1.8)
     for (let i = 0; i < samples.length; i++) samples[i] = clamp(samples[i]! * gain, -1, 1)
     const spoken = phones.filter((ph) => ph.phone !== 'pau')

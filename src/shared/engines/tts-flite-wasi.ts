@@ -100,7 +100,6 @@ export class FliteRuntime {
   }
 
   private imports(): Record<string, (...a: never[]) => number | void> {
-    const self = this
     const writeTo = (f: MemFile, chunk: Uint8Array): void => {
       if (f.pos + chunk.length > f.buf.length) {
         const grown = new Uint8Array(Math.max(f.buf.length * 2, f.pos + chunk.length))
@@ -112,37 +111,37 @@ export class FliteRuntime {
       f.len = Math.max(f.len, f.pos)
     }
     return {
-      args_sizes_get(argcPtr: number, bufSizePtr: number) {
-        const v = self.view()
-        v.setUint32(argcPtr, self.args.length, true)
+      args_sizes_get: (argcPtr: number, bufSizePtr: number) => {
+        const v = this.view()
+        v.setUint32(argcPtr, this.args.length, true)
         v.setUint32(
           bufSizePtr,
-          self.args.reduce((n, a) => n + a.length, 0),
+          this.args.reduce((n, a) => n + a.length, 0),
           true,
         )
         return ERRNO_SUCCESS
       },
-      args_get(argvPtr: number, bufPtr: number) {
-        const v = self.view()
-        const mem = self.bytes()
+      args_get: (argvPtr: number, bufPtr: number) => {
+        const v = this.view()
+        const mem = this.bytes()
         let off = bufPtr
-        self.args.forEach((a, i) => {
+        this.args.forEach((a, i) => {
           mem.set(a, off)
           v.setUint32(argvPtr + i * 4, off, true)
           off += a.length
         })
         return ERRNO_SUCCESS
       },
-      clock_time_get(_id: number, _precision: bigint, outPtr: number) {
-        self.view().setBigUint64(outPtr, process.hrtime.bigint(), true)
+      clock_time_get: (_id: number, _precision: bigint, outPtr: number) => {
+        this.view().setBigUint64(outPtr, process.hrtime.bigint(), true)
         return ERRNO_SUCCESS
       },
-      fd_close(fd: number) {
-        self.fds.delete(fd)
+      fd_close: (fd: number) => {
+        this.fds.delete(fd)
         return ERRNO_SUCCESS
       },
-      fd_fdstat_get(fd: number, ptr: number) {
-        const v = self.view()
+      fd_fdstat_get: (fd: number, ptr: number) => {
+        const v = this.view()
         // stdout is reported as a regular file so libc fully buffers it (a tty would flush per line).
         v.setUint8(ptr, fd === PREOPEN_FD ? FILETYPE_DIRECTORY : FILETYPE_REGULAR)
         v.setUint16(ptr + 2, 0, true)
@@ -150,38 +149,38 @@ export class FliteRuntime {
         v.setBigUint64(ptr + 16, 0xffffffffn, true)
         return ERRNO_SUCCESS
       },
-      fd_fdstat_set_flags() {
+      fd_fdstat_set_flags: () => {
         return ERRNO_SUCCESS
       },
-      fd_prestat_get(fd: number, ptr: number) {
+      fd_prestat_get: (fd: number, ptr: number) => {
         if (fd !== PREOPEN_FD) return ERRNO_BADF
-        const v = self.view()
+        const v = this.view()
         v.setUint8(ptr, 0)
         v.setUint32(ptr + 4, 1, true)
         return ERRNO_SUCCESS
       },
-      fd_prestat_dir_name(fd: number, ptr: number) {
+      fd_prestat_dir_name: (fd: number, ptr: number) => {
         if (fd !== PREOPEN_FD) return ERRNO_BADF
-        self.bytes()[ptr] = 0x2f // "/"
+        this.bytes()[ptr] = 0x2f // "/"
         return ERRNO_SUCCESS
       },
-      fd_read(_fd: number, _iovs: number, _n: number, nreadPtr: number) {
-        self.view().setUint32(nreadPtr, 0, true)
+      fd_read: (_fd: number, _iovs: number, _n: number, nreadPtr: number) => {
+        this.view().setUint32(nreadPtr, 0, true)
         return ERRNO_SUCCESS
       },
-      fd_seek(fd: number, offset: bigint, whence: number, outPtr: number) {
-        const f = self.fds.get(fd)
+      fd_seek: (fd: number, offset: bigint, whence: number, outPtr: number) => {
+        const f = this.fds.get(fd)
         if (!f) return ERRNO_SPIPE
         const o = Number(offset)
         f.pos = whence === 0 ? o : whence === 1 ? f.pos + o : f.len + o
-        self.view().setBigUint64(outPtr, BigInt(f.pos), true)
+        this.view().setBigUint64(outPtr, BigInt(f.pos), true)
         return ERRNO_SUCCESS
       },
-      fd_write(fd: number, iovs: number, n: number, nwrittenPtr: number) {
-        const v = self.view()
-        const mem = self.bytes()
+      fd_write: (fd: number, iovs: number, n: number, nwrittenPtr: number) => {
+        const v = this.view()
+        const mem = this.bytes()
         let total = 0
-        const file = fd > 2 ? self.fds.get(fd) : undefined
+        const file = fd > 2 ? this.fds.get(fd) : undefined
         if (fd > 2 && !file) return ERRNO_BADF
         for (let i = 0; i < n; i++) {
           const ptr = v.getUint32(iovs + i * 8, true)
@@ -189,13 +188,13 @@ export class FliteRuntime {
           const chunk = mem.slice(ptr, ptr + len)
           total += len
           if (file) writeTo(file, chunk)
-          else if (fd === 1) self.stdout.push(chunk)
+          else if (fd === 1) this.stdout.push(chunk)
           // stderr (fd 2) is dropped: flite only prints usage noise there.
         }
         v.setUint32(nwrittenPtr, total, true)
         return ERRNO_SUCCESS
       },
-      path_open(
+      path_open: (
         dirfd: number,
         _dirflags: number,
         pathPtr: number,
@@ -205,24 +204,24 @@ export class FliteRuntime {
         _ri: bigint,
         _fdflags: number,
         fdPtr: number,
-      ) {
+      ) => {
         if (dirfd !== PREOPEN_FD) return ERRNO_BADF
-        const path = new TextDecoder().decode(self.bytes().slice(pathPtr, pathPtr + pathLen))
+        const path = new TextDecoder().decode(this.bytes().slice(pathPtr, pathPtr + pathLen))
         const O_CREAT = 1
-        let file = self.files.get(path)
+        let file = this.files.get(path)
         if (!file) {
           // Only files flite itself creates exist: it never needs to read from disk here.
           if (!(oflags & O_CREAT)) return ERRNO_NOENT
           file = { buf: new Uint8Array(64 * 1024), len: 0, pos: 0 }
-          self.files.set(path, file)
+          this.files.set(path, file)
         }
-        const fd = self.nextFd++
-        self.fds.set(fd, file)
+        const fd = this.nextFd++
+        this.fds.set(fd, file)
         file.pos = 0
-        self.view().setUint32(fdPtr, fd, true)
+        this.view().setUint32(fdPtr, fd, true)
         return ERRNO_SUCCESS
       },
-      proc_exit(code: number) {
+      proc_exit: (code: number) => {
         throw new ProcExit(code)
       },
     }

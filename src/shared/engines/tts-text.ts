@@ -4,7 +4,25 @@ const SENTENCE_END = /[.!?…]+["'”’)\]]*(?=\s|$)/g
 const CLAUSE_END = /[,;:—]+["'”’)\]]*(?=\s|$)/g
 
 // A period after these (or after a single initial) does not end a sentence: "Dr. Smith", "J. Doe".
-const ABBREVIATIONS = new Set(['mr', 'mrs', 'ms', 'dr', 'prof', 'st', 'sr', 'jr', 'vs', 'etc', 'e.g', 'i.e', 'mt', 'no', 'inc', 'ltd', 'co'])
+const ABBREVIATIONS = new Set([
+  'mr',
+  'mrs',
+  'ms',
+  'dr',
+  'prof',
+  'st',
+  'sr',
+  'jr',
+  'vs',
+  'etc',
+  'e.g',
+  'i.e',
+  'mt',
+  'no',
+  'inc',
+  'ltd',
+  'co',
+])
 
 function isAbbreviation(text: string, dotIndex: number): boolean {
   const word = /([\p{L}.]+)$/u.exec(text.slice(0, dotIndex))?.[1]?.toLowerCase()
@@ -72,4 +90,14 @@ export function wordTokens(text: string): string[] {
     .split(/\s+/)
     .map((t) => t.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, ''))
     .filter((t) => t.length > 0)
+}
+
+/**
+ * The first `words` words of a chunk and the rest, when the rest still has at least as many
+ * words (a lone trailing word would sound clipped); otherwise undefined.
+ */
+export function splitHead(chunk: string, words = 4): [string, string] | undefined {
+  const tokens = chunk.split(/\s+/).filter(Boolean)
+  if (tokens.length < words * 2) return undefined
+  return [tokens.slice(0, words).join(' '), tokens.slice(words).join(' ')]
 }
