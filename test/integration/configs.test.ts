@@ -77,6 +77,23 @@ describe.each(dialects())('configs on %s', (dialect) => {
     expect(bobs.status).toBe(400)
   })
 
+  it('a listed page follows every write: new versions of what it references, renames, deletes', async () => {
+    const p = (await api.post('/v0/evi/prompts', { name: 'Cached prompt', text: 'first' })).body
+    const c = (await api.post('/v0/evi/configs', { name: 'Cached', evi_version: '3', prompt: { id: p.id } })).body
+    const list = async () => (await api.get('/v0/evi/configs?name=Cached')).body.configs_page
+    expect((await list())[0].prompt.text).toBe('first')
+    expect((await list())[0].prompt.text).toBe('first') // served again, unchanged
+    await api.post(`/v0/evi/prompts/${p.id}`, { text: 'second' })
+    expect((await list())[0].prompt.text).toBe('second')
+    await api.patch(`/v0/evi/prompts/${p.id}`, { name: 'Renamed prompt' })
+    expect((await list())[0].prompt.name).toBe('Renamed prompt')
+    await api.patch(`/v0/evi/configs/${c.id}/version/0`, { version_description: 'described' })
+    expect((await list())[0].version_description).toBe('described')
+    expect(await client(t, 'bob').get('/v0/evi/configs?name=Cached')).toMatchObject({ body: { configs_page: [] } })
+    await api.del(`/v0/evi/configs/${c.id}`)
+    expect(await list()).toEqual([])
+  })
+
   it('round-trips every other section', async () => {
     const sections = {
       language_model: { model_provider: 'ANTHROPIC', model_resource: 'claude-3-7-sonnet-latest', temperature: 0.4 },

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import type { Kysely } from 'kysely'
+import { PageCache } from '../../shared/http/page-cache.js'
 import type { Database } from '../../shared/storage/database.js'
 import { PostedConfig, PostedConfigVersion, ReturnConfig } from './configs.schemas.js'
 import { ConfigService } from './configs.service.js'
@@ -15,7 +16,11 @@ import { registerVersionedRoutes } from './versions.routes.js'
 export interface EviRouteOptions {
   db: Kysely<Database>
   voices: VoiceLookup
+  /** Bytes of serialised list pages to keep per process; 0 turns the cache off. */
+  pageCacheBytes?: number
 }
+
+const DEFAULT_PAGE_CACHE_BYTES = 32 * 1024 * 1024
 
 /** The EVI resource routes: prompts, tools, custom voices and configs. */
 export async function eviRoutes(app: FastifyInstance, opts: EviRouteOptions): Promise<void> {
@@ -25,7 +30,10 @@ export async function eviRoutes(app: FastifyInstance, opts: EviRouteOptions): Pr
   })
   // EVI takes JSON only: without this, Fastify's built-in text/plain parser would turn a 415 into a 400.
   app.removeContentTypeParser('text/plain')
+  const bytes = opts.pageCacheBytes ?? DEFAULT_PAGE_CACHE_BYTES
+  const pageCache = bytes > 0 ? new PageCache(bytes) : undefined
   registerVersionedRoutes(app, {
+    pageCache,
     base: '/v0/evi/prompts',
     tag: 'Prompts',
     pageKey: 'prompts_page',
@@ -36,6 +44,7 @@ export async function eviRoutes(app: FastifyInstance, opts: EviRouteOptions): Pr
     toPayload: toPromptPayload,
   })
   registerVersionedRoutes(app, {
+    pageCache,
     base: '/v0/evi/tools',
     tag: 'Tools',
     pageKey: 'tools_page',
@@ -46,6 +55,7 @@ export async function eviRoutes(app: FastifyInstance, opts: EviRouteOptions): Pr
     toPayload: toToolPayload,
   })
   registerVersionedRoutes(app, {
+    pageCache,
     base: '/v0/evi/custom_voices',
     tag: 'Custom voices',
     pageKey: 'custom_voices_page',
@@ -60,6 +70,7 @@ export async function eviRoutes(app: FastifyInstance, opts: EviRouteOptions): Pr
   })
   const configs = new ConfigService(opts.db, opts.voices)
   registerVersionedRoutes(app, {
+    pageCache,
     base: '/v0/evi/configs',
     tag: 'Configs',
     pageKey: 'configs_page',

@@ -70,6 +70,30 @@ export async function getLatest(db: Q, scope: Scope, id: string) {
 
 export async function insert(db: Q, row: NewEviVersionRow): Promise<void> {
   await db.insertInto('evi_versions').values(row).execute()
+  await bumpGeneration(db, row.account_id)
+}
+
+/**
+ * Every write below ends by bumping the account's EVI generation, after the change itself, so a reader
+ * that sees the new generation also sees the change (see the list-page cache in versions.routes.ts).
+ * One counter for all EVI kinds, because a config page embeds the prompts and tools it references.
+ */
+async function bumpGeneration(db: Q, accountId: string): Promise<void> {
+  await db
+    .updateTable('accounts')
+    .set((eb) => ({ evi_generation: eb('evi_generation', '+', 1) }))
+    .where('id', '=', accountId)
+    .execute()
+}
+
+export async function generation(db: Q, accountId: string): Promise<number> {
+  const row = await db.selectFrom('accounts').select('evi_generation').where('id', '=', accountId).executeTakeFirst()
+  return Number(row?.evi_generation ?? 0)
+}
+
+async function changed(db: Q, scope: Scope, rows: number): Promise<number> {
+  if (rows > 0) await bumpGeneration(db, scope.accountId)
+  return rows
 }
 
 export async function rename(db: Q, scope: Scope, id: string, name: string, now: number): Promise<number> {
@@ -80,7 +104,7 @@ export async function rename(db: Q, scope: Scope, id: string, name: string, now:
     .where('kind', '=', scope.kind)
     .where('id', '=', id)
     .executeTakeFirst()
-  return Number(r.numUpdatedRows)
+  return changed(db, scope, Number(r.numUpdatedRows))
 }
 
 export async function updateDescription(
@@ -99,7 +123,7 @@ export async function updateDescription(
     .where('id', '=', id)
     .where('version', '=', version)
     .executeTakeFirst()
-  return Number(r.numUpdatedRows)
+  return changed(db, scope, Number(r.numUpdatedRows))
 }
 
 export async function remove(db: Q, scope: Scope, id: string, version?: number): Promise<number> {
@@ -110,7 +134,7 @@ export async function remove(db: Q, scope: Scope, id: string, version?: number):
     .where('id', '=', id)
   if (version !== undefined) q = q.where('version', '=', version)
   const r = await q.executeTakeFirst()
-  return Number(r.numDeletedRows)
+  return changed(db, scope, Number(r.numDeletedRows))
 }
 
 /** Every version of the given resources of these kinds, for expanding many references in one query. */

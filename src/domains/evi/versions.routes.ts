@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import { Type, type TSchema } from 'typebox'
+import type { PageCache } from '../../shared/http/page-cache.js'
 import { PageQuery } from '../../shared/http/pagination.js'
 import { errorResponses, IdParams, IdVersionParams, NO_NUL } from '../../shared/http/schemas.js'
 import type { VersionedService } from './versions.service.js'
@@ -25,6 +26,8 @@ export interface VersionedRouteSpec<T> {
   PostedVersion: TSchema
   /** The resource-specific part of a posted body, as stored in the payload column. */
   toPayload: (body: Record<string, unknown>, accountId: string) => unknown | Promise<unknown>
+  /** Serialised list pages, shared by all versioned resources (keys include the route). */
+  pageCache?: PageCache
   /** Custom voices have only list, create, get-latest, create-version, rename and delete. */
   legacyCustomVoice?: boolean
   /** The schema of a name (custom voices allow 75 characters) and how it is stored (they upper-case). */
@@ -64,10 +67,23 @@ export function registerVersionedRoutes<T>(app: FastifyInstance, spec: Versioned
   const NameBody = Type.Object({ name: spec.NameSchema ?? Name })
   const normalize = spec.normalizeName ?? ((n: string) => n)
 
+  // List pages are the hottest read (dashboards poll them) and the costliest (configs expand their
+  // references): serve the serialised page again while the account's EVI data is unchanged.
   app.get(
     base,
     { schema: { tags, querystring: listQuery, response: { 200: Paged, ...errorResponses } } },
-    async (req) => paged(await service.list(req.accountId, req.query as Query)),
+    async (req, reply) => {
+      const q = req.query as Query
+      const generation = await service.generation(req.accountId)
+      const key = JSON.stringify([req.accountId, base, q.page_number, q.page_size, q.restrict_to_most_recent, q.name])
+      let body = spec.pageCache?.get(key, generation)
+      if (body === undefined) {
+        body = reply.serialize(paged(await service.list(req.accountId, q))) as string
+        spec.pageCache?.set(key, generation, body)
+      }
+      // A string with a JSON content type is sent as it is, not serialised again.
+      return reply.type('application/json; charset=utf-8').send(body)
+    },
   )
 
   app.post(

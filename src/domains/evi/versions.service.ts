@@ -59,6 +59,11 @@ export class VersionedService<T> {
     return item as T
   }
 
+  /** Changes whenever any of the account's EVI resources changes. */
+  async generation(accountId: string): Promise<number> {
+    return repo.generation(this.db, accountId)
+  }
+
   async list(accountId: string, q: ListQuery): Promise<Page<T>> {
     const { rows, total } = await repo.list(this.db, this.scope(accountId), {
       name: q.name,

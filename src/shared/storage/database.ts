@@ -1,4 +1,4 @@
-import type { Insertable, Selectable } from 'kysely'
+import type { Generated, Insertable, Selectable } from 'kysely'
 
 /** Epoch milliseconds. Stored as BIGINT; the Postgres driver is told to parse it back to a number. */
 type EpochMs = number
@@ -7,6 +7,8 @@ export interface AccountsTable {
   id: string
   name: string
   created_at: EpochMs
+  /** Bumped by every write to the account's EVI resources; keys the list-page cache. */
+  evi_generation: Generated<number>
 }
 
 export interface ApiKeysTable {
