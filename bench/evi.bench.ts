@@ -73,11 +73,14 @@ async function startOurs(dir: string) {
   await migrateToLatest(db)
   const account = await new AccountService(db.kysely, config.tokenTtlSeconds).create('bench')
   const app = await buildApp({ config, db, logger: false })
+  // The same app and data with the list-page cache off: what every request costs after a write.
+  const uncached = await buildApp({ config: { ...config, pageCacheBytes: 0 }, db, logger: false })
+  const uncachedUrl = await uncached.listen({ host: '127.0.0.1', port: 0 })
   const floor = { body: '' }
   app.get(FLOOR_PATH, async (_req, reply) => reply.type(JSON_TYPE).send(floor.body))
   const url = await app.listen({ host: '127.0.0.1', port: 0 })
   const headers = { 'x-hume-api-key': account.api_key, 'content-type': 'application/json' }
-  return { app, db, url, headers, floor }
+  return { app, uncached, uncachedUrl, db, url, headers, floor }
 }
 
 /** Creates a prompt, a tool and a config referencing both, CONFIGS times, through the API itself. */
@@ -203,11 +206,15 @@ async function main(): Promise<void> {
     }
     const rows: { s: Scenario; ours: Measured; bare: Measured }[] = []
     let floor: Measured | undefined
+    let uncachedList: Measured | undefined
     for (const s of scenarios) {
       // Bare first, then ours: each pair runs back to back so they see the same background load.
       const b = await run('bare Fastify', bare.url, s)
       rows.push({ s, ours: await run('Prosodia', ours.url, s, b), bare: b })
-      if (s.key === 'list') floor = await run('Prosodia app floor', ours.url, { ...s, path: FLOOR_PATH }, b)
+      if (s.key === 'list') {
+        floor = await run('Prosodia app floor', ours.url, { ...s, path: FLOOR_PATH }, b)
+        uncachedList = await run('Prosodia, page cache off', ours.uncachedUrl, s, b)
+      }
     }
 
     const listRow = rows.find((r) => r.s.key === 'list') as (typeof rows)[number]
@@ -222,6 +229,11 @@ async function main(): Promise<void> {
       '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
       ...[
         ...rows.slice(0, 1),
+        {
+          ...listRow,
+          s: { ...listRow.s, label: '↳ page cache off (queries, expansion, serialisation)' },
+          ours: uncachedList as Measured,
+        },
         { ...listRow, s: { ...listRow.s, label: '↳ app floor: auth + hooks, same bytes' }, ours: appFloor },
         ...rows.slice(1),
       ].map(
@@ -254,10 +266,13 @@ async function main(): Promise<void> {
       `close to saturated at ${CONNECTIONS} connections, so this approximates its time per request):`,
       `${fmt(split.bare)} µs is Fastify and the socket (the bare route), ${fmt(split.framework)} µs`,
       `our framework layer (auth with its cached key lookup, app hooks), ${fmt(split.handler)} µs the handler:`,
-      'three SQLite queries through Kysely (page, count, referenced prompts and tools), the expansion and',
-      'schema serialisation of the page. A CPU profile of this path (November 2026) put about 37% of busy',
-      'CPU in Kysely plus better-sqlite3, 9% in fast-json-stringify, 18% in socket writes (which the bare',
-      'route pays too) and 6% in the expansion code.',
+      "one indexed read of the account's EVI generation, then the page's serialised bytes from the",
+      'per-process page cache. Every EVI write bumps that generation in the database, so a cached page is',
+      'never served after a change, in this process or another. With the cache off (the row above; also',
+      `every first read after a write) the handler costs about ${fmt(us(uncachedList as Measured) - us(appFloor))} µs: three SQLite queries through Kysely`,
+      '(page, count, referenced prompts and tools), the expansion and schema serialisation of the page;',
+      'a CPU profile of that path (November 2026) put about 37% of busy CPU in Kysely plus better-sqlite3,',
+      '9% in fast-json-stringify, 18% in socket writes (which the bare route pays too), 6% in the expansion.',
       '',
       `Goal (issue 2): list-configs at least ${GOAL_RATIO * 100}% of the bare route's throughput and p99 under`,
       `${GOAL_P99_MS} ms at ${CONNECTIONS} connections on SQLite: ${verdict} — ratio ${ratio.toFixed(2)}`,
@@ -275,6 +290,7 @@ async function main(): Promise<void> {
   } finally {
     await bareServer?.close()
     await ours.app.close()
+    await ours.uncached.close()
     await ours.db.close()
     fs.rmSync(dir, { recursive: true, force: true })
   }

@@ -95,7 +95,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     customVoiceLookup(db.kysely),
     ...(deps.voiceLookups ?? []),
   )
-  await app.register(eviRoutes, { db: db.kysely, voices })
+  await app.register(eviRoutes, { db: db.kysely, voices, pageCacheBytes: config.pageCacheBytes })
   // One WebSocket server for the whole app (TTS stream/input; EVI chat can share it).
   await app.register(websocket)
   await app.register(ttsRoutes, { db: db.kysely, engine: ttsEngine })

@@ -17,6 +17,8 @@ export interface Config {
   readonly modelsDir: string
   /** Hosts or CIDRs that outbound fetches may reach even though they are private (SSRF allow-list). */
   readonly fetchAllowList: readonly string[]
+  /** Bytes of serialised EVI list pages kept per process (0: off); the database keeps them correct. */
+  readonly pageCacheBytes: number
   /** Inference worker threads of the batch API; undefined: one per core; 0: in-process. */
   readonly expressionThreads: number | undefined
   /** How long a claimed queue job stays leased: how soon a job held by a killed process runs again. */
@@ -61,6 +63,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         .map((s) => s.trim())
         .filter(Boolean),
     ),
+    pageCacheBytes: integer(env, 'PROSODIA_PAGE_CACHE_BYTES', 32 * 1024 * 1024, 0, 1024 * 1024 * 1024),
     expressionThreads: optionalInteger(env, 'PROSODIA_EXPRESSION_THREADS', 0, 256),
     queueLeaseMs: optionalInteger(env, 'PROSODIA_QUEUE_LEASE_MS', 1000, 3_600_000),
   })

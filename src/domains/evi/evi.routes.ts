@@ -17,10 +17,8 @@ export interface EviRouteOptions {
   db: Kysely<Database>
   voices: VoiceLookup
   /** Bytes of serialised list pages to keep per process; 0 turns the cache off. */
-  pageCacheBytes?: number
+  pageCacheBytes: number
 }
-
-const DEFAULT_PAGE_CACHE_BYTES = 32 * 1024 * 1024
 
 /** The EVI resource routes: prompts, tools, custom voices and configs. */
 export async function eviRoutes(app: FastifyInstance, opts: EviRouteOptions): Promise<void> {
@@ -30,8 +28,7 @@ export async function eviRoutes(app: FastifyInstance, opts: EviRouteOptions): Pr
   })
   // EVI takes JSON only: without this, Fastify's built-in text/plain parser would turn a 415 into a 400.
   app.removeContentTypeParser('text/plain')
-  const bytes = opts.pageCacheBytes ?? DEFAULT_PAGE_CACHE_BYTES
-  const pageCache = bytes > 0 ? new PageCache(bytes) : undefined
+  const pageCache = opts.pageCacheBytes > 0 ? new PageCache(opts.pageCacheBytes) : undefined
   registerVersionedRoutes(app, {
     pageCache,
     base: '/v0/evi/prompts',
