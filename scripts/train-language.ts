@@ -2,8 +2,8 @@
  * Trains the text emotion classifier on GoEmotions (Apache-2.0) and writes the
  * committed weights. Usage: npm run train:language [-- --hidden 0 for a linear model]
  *
- * Plain TypeScript, no native deps: sparse unigram/bigram features feed an
- * embedding-bag network trained with AdaGrad on a per-label sigmoid loss.
+ * Plain TypeScript, no native deps: sparse unigram/bigram features plus
+ * word-boundary character 3-5-grams feed an embedding-bag network trained with AdaGrad on a per-label sigmoid loss.
  * The epoch with the best dev macro-F1 is kept, the weights are quantised to
  * int8, per-label thresholds are tuned on dev with the quantised model, and
  * macro-F1 on the test split is measured once at the end.
@@ -13,8 +13,13 @@ import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { pino } from 'pino'
-import { featurize } from '../src/domains/expression/language/text-features.js'
-import { LanguageModel, quantize, type LanguageModelFile } from '../src/domains/expression/language/language-model.js'
+import { charGrams, featurize } from '../src/domains/expression/language/text-features.js'
+import {
+  LanguageModel,
+  inputScales,
+  quantize,
+  type LanguageModelFile,
+} from '../src/domains/expression/language/language-model.js'
 import { bestThreshold, countLabels, macroF1 } from '../src/domains/expression/language/metrics.js'
 import { GOEMOTIONS_TO_HUME } from '../src/domains/expression/language/emotion-map.js'
 
@@ -30,6 +35,8 @@ const { values: args } = parseArgs({
     l2: { type: 'string', default: '1e-6' },
     'min-df': { type: 'string', default: '2' },
     'max-features': { type: 'string', default: '30000' },
+    // Character n-gram features kept (most frequent first); 0 for word features only.
+    'char-features': { type: 'string', default: '20000' },
     seed: { type: 'string', default: '42' },
   },
 })
@@ -40,6 +47,7 @@ const L2 = Number(args.l2)
 
 interface Example {
   feats: string[]
+  chars: string[]
   gold: Set<number>
 }
 
@@ -50,7 +58,7 @@ function readSplit(name: string): Example[] {
     .filter((l) => l.length > 0)
     .map((line) => {
       const [t = '', labels = ''] = line.split('\t')
-      return { feats: featurize(t), gold: new Set(labels.split(',').map(Number)) }
+      return { feats: featurize(t), chars: charGrams(t), gold: new Set(labels.split(',').map(Number)) }
     })
 }
 
@@ -73,24 +81,30 @@ const L = labels.length
 const [train, dev, test] = [readSplit('train'), readSplit('dev'), readSplit('test')]
 log.info({ train: train.length, dev: dev.length, test: test.length, labels: L }, 'loaded GoEmotions')
 
-// Vocabulary: features seen in at least min-df training texts, most frequent first.
-const df = new Map<string, number>()
-for (const ex of train) for (const f of ex.feats) df.set(f, (df.get(f) ?? 0) + 1)
-const features = [...df.entries()]
-  .filter(([, n]) => n >= Number(args['min-df']))
-  .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
-  .slice(0, Number(args['max-features']))
-  .map(([f]) => f)
+// Vocabulary: features seen in at least min-df training texts, most frequent first;
+// word features, then character n-gram features.
+function vocabulary(get: (ex: Example) => string[], max: number): string[] {
+  const df = new Map<string, number>()
+  for (const ex of train) for (const f of get(ex)) df.set(f, (df.get(f) ?? 0) + 1)
+  return [...df.entries()]
+    .filter(([, n]) => n >= Number(args['min-df']))
+    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+    .slice(0, max)
+    .map(([f]) => f)
+}
+const wordFeatures = vocabulary((ex) => ex.feats, Number(args['max-features']))
+const charStart = wordFeatures.length
+const features = [...wordFeatures, ...vocabulary((ex) => ex.chars, Number(args['char-features']))]
 const index = new Map(features.map((f, i) => [f, i]))
 const F = features.length
 const ids = (ex: Example): number[] =>
-  ex.feats.flatMap((f) => {
+  [...ex.feats, ...ex.chars].flatMap((f) => {
     const i = index.get(f)
     return i === undefined ? [] : [i]
   })
 const trainIds = train.map(ids)
 const devIds = dev.map(ids)
-log.info({ features: F, hidden: HIDDEN }, 'vocabulary built')
+log.info({ features: F, charFeatures: F - charStart, hidden: HIDDEN }, 'vocabulary built')
 
 // Parameters: W0 [F x W], optional W1 [H x L]; AdaGrad accumulators alongside.
 const W = HIDDEN > 0 ? HIDDEN : L
@@ -113,9 +127,13 @@ function step(p: Float32Array, g: Float32Array, i: number, grad: number): void {
 
 /** Forward pass; when `gold` is given also back-propagates one example. */
 function forward(xs: number[], gold?: Set<number>): Float32Array {
-  const x = xs.length > 0 ? 1 / Math.sqrt(xs.length) : 0
+  const scale = inputScales(xs, charStart)
+  const x = (i: number): number => (i < charStart ? scale.word : scale.char)
   const a = Float32Array.from(B0)
-  for (const i of xs) for (let c = 0; c < W; c++) a[c]! += x * W0[i * W + c]!
+  for (const i of xs) {
+    const v = x(i)
+    for (let c = 0; c < W; c++) a[c]! += v * W0[i * W + c]!
+  }
   const probs = new Float32Array(L)
   const h = new Float32Array(HIDDEN)
   if (HIDDEN === 0) {
@@ -144,7 +162,10 @@ function forward(xs: number[], gold?: Set<number>): Float32Array {
     for (let l = 0; l < L; l++) step(B1, GB1, l, g[l]!)
   }
   for (let c = 0; c < W; c++) step(B0, GB0, c, da[c]!)
-  for (const i of xs) for (let c = 0; c < W; c++) step(W0, G0, i * W + c, x * da[c]! + L2 * W0[i * W + c]!)
+  for (const i of xs) {
+    const v = x(i)
+    for (let c = 0; c < W; c++) step(W0, G0, i * W + c, v * da[c]! + L2 * W0[i * W + c]!)
+  }
   return probs
 }
 
@@ -178,6 +199,7 @@ const file: LanguageModelFile = {
   format: 'prosodia-goemotions-v1',
   labels,
   features,
+  charStart,
   hidden: HIDDEN,
   matrices: HIDDEN > 0 ? [quantize(best.W0, F, W), quantize(best.W1, W, L)] : [quantize(best.W0, F, W)],
   biases: HIDDEN > 0 ? [[...best.B0], [...best.B1]] : [[...best.B0]],
@@ -220,6 +242,8 @@ file.metrics = {
     l2: L2,
     min_df: Number(args['min-df']),
     max_features: Number(args['max-features']),
+    char_features: F - charStart,
+    char_ngrams: '3-5',
     seed: Number(args.seed),
   },
   train_seconds: Math.round((Date.now() - t0) / 1000),

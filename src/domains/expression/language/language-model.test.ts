@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest'
 import { GOEMOTIONS_TO_HUME, HUME_LANGUAGE_EMOTIONS } from './emotion-map.js'
 import { LanguageModel, dequantize, quantize } from './language-model.js'
 import { bestThreshold, countLabels, macroF1 } from './metrics.js'
-import { featurize, tokenize } from './text-features.js'
+import { charGrams, featurize, tokenize } from './text-features.js'
 import { loadLanguageModel } from './model-path.js'
 
 const DATA = resolve(import.meta.dirname, '../../../../../shared/data/goemotions')
@@ -20,6 +20,13 @@ describe('text features', () => {
     expect(featurize('Soooo HAPPY')).toContain('u:soo')
     expect(featurize('so happy')).toContain('u:happy')
     expect(featurize('THIS IS GREAT')).toContain('s:allcaps')
+  })
+
+  it('adds word-boundary character n-grams shared by misspellings', () => {
+    expect(charGrams('Happy!')).toEqual(expect.arrayContaining(['c:<ha', 'c:py>', 'c:<happ', 'c:appy>']))
+    expect(charGrams('a !')).toEqual([])
+    const shared = charGrams('hapy').filter((g) => charGrams('happy').includes(g))
+    expect(shared).toEqual(expect.arrayContaining(['c:<ha', 'c:py>']))
   })
 })
 
@@ -62,6 +69,8 @@ describe('committed GoEmotions model', () => {
 
   it('is small and records honest metrics', () => {
     expect(model.file.features.length).toBeGreaterThan(1000)
+    expect(model.file.charStart).toBeGreaterThan(1000)
+    expect(model.file.features[model.file.charStart!]).toMatch(/^c:/)
     expect(model.labels).toHaveLength(28)
     expect(model.file.thresholds).toHaveLength(28)
     const m = model.file.metrics as { test_macro_f1_28: number }

@@ -1,12 +1,12 @@
 /**
  * Runtime for the committed GoEmotions text classifier: an embedding-bag
- * network (sparse n-gram features -> optional ReLU hidden layer -> one sigmoid
- * per GoEmotions label). Weights are int8 with one float scale per row so the
+ * network (sparse word n-gram and character n-gram features -> optional ReLU
+ * hidden layer -> one sigmoid per GoEmotions label). Weights are int8 with one float scale per row so the
  * committed JSON stays small; training evaluates the quantised model, so the
  * reported metrics are those of what ships.
  */
 import { readFileSync } from 'node:fs'
-import { featurize } from './text-features.js'
+import { charGrams, featurize } from './text-features.js'
 
 export interface QuantMatrix {
   rows: number
@@ -20,7 +20,10 @@ export interface QuantMatrix {
 export interface LanguageModelFile {
   format: 'prosodia-goemotions-v1'
   labels: string[]
+  /** Word n-gram features, then (from `charStart` on) character n-gram features. */
   features: string[]
+  /** Index of the first character n-gram feature; absent when the model has none. */
+  charStart?: number
   hidden: number
   /** [features x (hidden||labels)] then, when hidden > 0, [hidden x labels]. */
   matrices: QuantMatrix[]
@@ -58,16 +61,31 @@ export function dequantize(m: QuantMatrix): Float32Array {
 
 const sigmoid = (z: number): number => 1 / (1 + Math.exp(-z))
 
+/**
+ * Input value of each present feature. Features are binary; the word group and
+ * the character group are each scaled to unit L2 norm so neither drowns the
+ * other (a sentence has far more character n-grams than words). Shared with
+ * training so both sides compute identical inputs.
+ */
+export function inputScales(ids: readonly number[], charStart: number): { word: number; char: number } {
+  let chars = 0
+  for (const i of ids) if (i >= charStart) chars++
+  const words = ids.length - chars
+  return { word: words > 0 ? 1 / Math.sqrt(words) : 0, char: chars > 0 ? 1 / Math.sqrt(chars) : 0 }
+}
+
 export class LanguageModel {
   readonly labels: readonly string[]
   private readonly index = new Map<string, number>()
   private readonly first: Float32Array
   private readonly second: Float32Array | null
   private readonly width: number
+  private readonly charStart: number
 
   constructor(readonly file: LanguageModelFile) {
     if (file.format !== 'prosodia-goemotions-v1') throw new Error(`unknown language model format ${file.format}`)
     this.labels = file.labels
+    this.charStart = file.charStart ?? file.features.length
     file.features.forEach((f, i) => this.index.set(f, i))
     const [m0, m1] = file.matrices
     if (!m0) throw new Error('language model has no weights')
@@ -83,10 +101,12 @@ export class LanguageModel {
   /** Feature indices of a text, the model's sparse input. */
   encode(text: string): number[] {
     const ids: number[] = []
-    for (const f of featurize(text)) {
+    const add = (f: string): void => {
       const i = this.index.get(f)
       if (i !== undefined) ids.push(i)
     }
+    for (const f of featurize(text)) add(f)
+    if (this.charStart < this.file.features.length) for (const f of charGrams(text)) add(f)
     return ids
   }
 
@@ -100,9 +120,10 @@ export class LanguageModel {
     const b0 = this.file.biases[0] ?? []
     const acc = new Float32Array(w)
     for (let c = 0; c < w; c++) acc[c] = b0[c] ?? 0
-    // Inputs are binary features scaled to unit L2 norm, as in training.
-    const x = ids.length > 0 ? 1 / Math.sqrt(ids.length) : 0
+    // Inputs are binary features, each group scaled to unit L2 norm, as in training.
+    const scale = inputScales(ids, this.charStart)
     for (const i of ids) {
+      const x = i < this.charStart ? scale.word : scale.char
       const off = i * w
       for (let c = 0; c < w; c++) acc[c]! += x * this.first[off + c]!
     }

@@ -10,7 +10,7 @@ export const LANGUAGE_MODEL_PATH = resolve(
 
 let cached: LanguageModel | undefined
 
-/** Loads the model once per thread (parsing ~3 MB of JSON costs ~100 ms). */
+/** Loads the model once per thread (parsing ~5 MB of JSON costs ~200 ms). */
 export function loadLanguageModel(): LanguageModel {
   cached ??= LanguageModel.fromPath(LANGUAGE_MODEL_PATH)
   return cached

@@ -63,3 +63,21 @@ export function featurize(text: string): string[] {
   feats.add('s:bias-len' + Math.min(4, Math.floor(Math.log2(1 + toks.length))))
   return [...feats]
 }
+
+/**
+ * Character 3- to 5-grams of every word of two or more characters, with "<"
+ * and ">" marking the word boundaries ("<soo", "ppy>"). They let misspelt,
+ * inflected and unseen Reddit words share weights with known ones.
+ */
+export function charGrams(text: string): string[] {
+  const grams = new Set<string>()
+  for (const t of tokenize(text)) {
+    const w = `<${t.text
+      .toLowerCase()
+      .replace(/’/g, "'")
+      .replace(/(.)\1{2,}/gu, '$1$1')}>`
+    if (w.length < 4) continue
+    for (let n = 3; n <= 5; n++) for (let i = 0; i + n <= w.length; i++) grams.add(`c:${w.slice(i, i + n)}`)
+  }
+  return [...grams]
+}
