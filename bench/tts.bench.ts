@@ -70,7 +70,10 @@ parentPort.on('message', ({ id, host, port, apiKey, body }) => {
 const client = new Worker(CLIENT, { eval: true })
 client.unref()
 let nextId = 0
-const pending = new Map<number, (m: { status?: number; firstMs: number; totalMs: number; bytes: number; error?: string }) => void>()
+const pending = new Map<
+  number,
+  (m: { status?: number; firstMs: number; totalMs: number; bytes: number; error?: string }) => void
+>()
 client.on('message', (m: { id: number }) => {
   pending.get(m.id)?.(m as never)
   pending.delete(m.id)
@@ -78,7 +81,10 @@ client.on('message', (m: { id: number }) => {
 
 function viaServer(base: URL, apiKey: string, text: string, sampleRate: number): Promise<Sample> {
   const id = nextId++
-  const body = JSON.stringify({ utterances: [{ text, voice: { name: PRESET.name, provider: 'HUME_AI' } }], format: { type: 'pcm' } })
+  const body = JSON.stringify({
+    utterances: [{ text, voice: { name: PRESET.name, provider: 'HUME_AI' } }],
+    format: { type: 'pcm' },
+  })
   return new Promise((resolve, reject) => {
     pending.set(id, (m) => {
       if (m.error || m.status !== 200) reject(new Error(m.error ?? `status ${m.status}`))
@@ -105,7 +111,10 @@ async function benchEngine(engine: TtsEngine, base: URL, apiKey: string): Promis
   const rows: string[] = []
   let sentenceRatio = NaN
   let sentenceServerP50 = NaN
-  for (const [label, text, n] of [['one sentence', SENTENCE, RUNS], ['one paragraph', PARAGRAPH, Math.max(3, Math.floor(RUNS / 4))]] as const) {
+  for (const [label, text, n] of [
+    ['one sentence', SENTENCE, RUNS],
+    ['one paragraph', PARAGRAPH, Math.max(3, Math.floor(RUNS / 4))],
+  ] as const) {
     const d = await series(n, () => direct(engine, text, PRESET.spec))
     const s = await series(n, () => viaServer(base, apiKey, text, engine.sampleRate))
     const rtf = (xs: Sample[]) => p50(xs.map((x) => x.totalMs / 1000 / x.audioS))
@@ -123,12 +132,17 @@ async function benchEngine(engine: TtsEngine, base: URL, apiKey: string): Promis
   rows.push(
     `| ${engine.name} | 4 concurrent paragraphs | — | — | ${fmt(cd.wallS / cd.audioS, 3)} | ${fmt(cs.wallS / cs.audioS, 3)} | ${fmt(cs.wallS / cd.wallS, 2)} |`,
   )
-  rows.push(`<!-- ${engine.name}: sentence first byte p50 via server ${fmt(sentenceServerP50)} ms; total-time ratio ${fmt(sentenceRatio, 2)} -->`)
+  rows.push(
+    `<!-- ${engine.name}: sentence first byte p50 via server ${fmt(sentenceServerP50)} ms; total-time ratio ${fmt(sentenceRatio, 2)} -->`,
+  )
   return rows
 }
 
 async function main(): Promise<void> {
-  const config = loadConfig({ PROSODIA_DATA_DIR: '/tmp/prosodia-bench', PROSODIA_MODELS_DIR: process.env.PROSODIA_MODELS_DIR ?? '/tmp/prosodia-bench/models' })
+  const config = loadConfig({
+    PROSODIA_DATA_DIR: '/tmp/prosodia-bench',
+    PROSODIA_MODELS_DIR: process.env.PROSODIA_MODELS_DIR ?? '/tmp/prosodia-bench/models',
+  })
   const db = openDb('sqlite::memory:')
   await migrateToLatest(db)
   const account = await new AccountService(db.kysely, config.tokenTtlSeconds).create('bench')
@@ -138,7 +152,11 @@ async function main(): Promise<void> {
     '| Engine | Request | Direct first chunk p50 (ms) | Server first byte p50 (ms) | Direct RTF p50 | Server RTF p50 | Server/direct time |',
     '| --- | --- | ---: | ---: | ---: | ---: | ---: |',
   ]
-  const rows = await benchEngine(await selectTtsEngine({ modelsDir: config.modelsDir, prefer: 'flite' }), base, account.api_key)
+  const rows = await benchEngine(
+    await selectTtsEngine({ modelsDir: config.modelsDir, prefer: 'flite' }),
+    base,
+    account.api_key,
+  )
   const kokoro = kokoroModelPath(config.modelsDir)
   const notes = [
     'RTF = synthesis wall time / audio duration (lower is faster). "Server" is POST /v0/tts/stream/file',
@@ -155,7 +173,11 @@ async function main(): Promise<void> {
   await db.close()
   // Its message port would otherwise keep the process alive after the report is written.
   await client.terminate()
-  writeSection({ section: 'TTS', command: 'npx tsx bench/tts.bench.ts (or npm run bench)', body: [...header, ...rows, '', ...notes].join('\n') })
+  writeSection({
+    section: 'TTS',
+    command: 'npx tsx bench/tts.bench.ts (or npm run bench)',
+    body: [...header, ...rows, '', ...notes].join('\n'),
+  })
 }
 
 await main()

@@ -29,8 +29,10 @@ function checkWire(exchanges: Exchange[]): void {
     const label = `${e.method} ${e.path} ${e.status}`
     if (e.status === 422) expectWire(tts.HttpValidationError!, JSON.parse(e.text), label)
     else if (e.path === '/v0/tts') expectWire(tts.ReturnTts!, JSON.parse(e.text), label)
-    else if (e.path === '/v0/tts/stream/json') for (const line of e.text.trim().split('\n')) expectWire(tts.TtsOutput!, JSON.parse(line), label)
-    else if (e.path === '/v0/tts/voices' && e.method === 'GET') expectWire(tts.ReturnPagedVoices!, JSON.parse(e.text), label)
+    else if (e.path === '/v0/tts/stream/json')
+      for (const line of e.text.trim().split('\n')) expectWire(tts.TtsOutput!, JSON.parse(line), label)
+    else if (e.path === '/v0/tts/voices' && e.method === 'GET')
+      expectWire(tts.ReturnPagedVoices!, JSON.parse(e.text), label)
     else if (e.path === '/v0/tts/voices' && e.method === 'POST') expectWire(tts.ReturnVoice!, JSON.parse(e.text), label)
   }
 }
@@ -38,7 +40,14 @@ function checkWire(exchanges: Exchange[]): void {
 describe.each(dialects())('hume SDK: tts on %s', (dialect) => {
   let h: SdkHarness
   const spec = async (id: string) =>
-    (await h.t.db.kysely.withTables<{ tts_generations: { id: string; spec: string } }>().selectFrom('tts_generations').select('spec').where('id', '=', id).executeTakeFirstOrThrow()).spec
+    (
+      await h.t.db.kysely
+        .withTables<{ tts_generations: { id: string; spec: string } }>()
+        .selectFrom('tts_generations')
+        .select('spec')
+        .where('id', '=', id)
+        .executeTakeFirstOrThrow()
+    ).spec
   beforeAll(async () => {
     h = await startSdkHarness(dialect)
   })
@@ -47,10 +56,22 @@ describe.each(dialects())('hume SDK: tts on %s', (dialect) => {
 
   it('synthesizeJson: the Fern example (context utterances, mp3) returns decodable, non-silent speech', async () => {
     const r = await h.client.tts.synthesizeJson({
-      context: { utterances: [{ text: 'How can people see beauty so differently?', description: 'A curious student with a clear and respectful tone.' }] },
+      context: {
+        utterances: [
+          {
+            text: 'How can people see beauty so differently?',
+            description: 'A curious student with a clear and respectful tone.',
+          },
+        ],
+      },
       format: { type: 'mp3' },
       numGenerations: 1,
-      utterances: [{ text: SENTENCE, description: 'Middle-aged masculine voice with a clear, rhythmic Scots lilt, warm and steady.' }],
+      utterances: [
+        {
+          text: SENTENCE,
+          description: 'Middle-aged masculine voice with a clear, rhythmic Scots lilt, warm and steady.',
+        },
+      ],
     })
     const g = r.generations[0]!
     expect(g.encoding).toEqual({ format: 'mp3', sampleRate: 16000 })
@@ -62,23 +83,41 @@ describe.each(dialects())('hume SDK: tts on %s', (dialect) => {
   })
 
   it('numGenerations 3 without a voice draws three distinct voice specs; context reuses one', async () => {
-    const r = await h.client.tts.synthesizeJson({ utterances: [{ text: 'Hello there.', description: 'a cheerful young woman' }], numGenerations: 3, format: { type: 'pcm' } })
+    const r = await h.client.tts.synthesizeJson({
+      utterances: [{ text: 'Hello there.', description: 'a cheerful young woman' }],
+      numGenerations: 3,
+      format: { type: 'pcm' },
+    })
     const ids = r.generations.map((g) => g.generationId)
     expect(new Set(ids).size).toBe(3)
     const specs = await Promise.all(ids.map(spec))
     expect(new Set(specs).size).toBe(3)
     for (const s of specs) expect(JSON.parse(s)).toMatchObject({ flite: 'slt' })
-    const again = await h.client.tts.synthesizeJson({ utterances: [{ text: 'Again.' }], context: { generationId: ids[1]! }, format: { type: 'pcm' } })
+    const again = await h.client.tts.synthesizeJson({
+      utterances: [{ text: 'Again.' }],
+      context: { generationId: ids[1]! },
+      format: { type: 'pcm' },
+    })
     expect(await spec(again.generations[0]!.generationId)).toBe(specs[1])
   })
 
   it('synthesizeFile (wav) and synthesizeFileStreaming (pcm) give the same samples for a preset voice', async () => {
-    const file = await bytes(await h.client.tts.synthesizeFile({ utterances: [{ text: SENTENCE, voice: ACTOR }], format: { type: 'wav' } }))
+    const file = await bytes(
+      await h.client.tts.synthesizeFile({ utterances: [{ text: SENTENCE, voice: ACTOR }], format: { type: 'wav' } }),
+    )
     const wav = parseWav(file)
     expect(wav.declaredBytes).toBe(wav.samples.length * 2)
     expect(rms(wav.samples)).toBeGreaterThan(0.02)
-    const json = await h.client.tts.synthesizeJson({ utterances: [{ text: SENTENCE, voice: ACTOR }], format: { type: 'pcm' } })
-    const streamed = await bytes(await h.client.tts.synthesizeFileStreaming({ utterances: [{ text: SENTENCE, voice: ACTOR }], format: { type: 'pcm' } }))
+    const json = await h.client.tts.synthesizeJson({
+      utterances: [{ text: SENTENCE, voice: ACTOR }],
+      format: { type: 'pcm' },
+    })
+    const streamed = await bytes(
+      await h.client.tts.synthesizeFileStreaming({
+        utterances: [{ text: SENTENCE, voice: ACTOR }],
+        format: { type: 'pcm' },
+      }),
+    )
     // PCM length matches the duration the JSON route reports for the same voice and text.
     expect(streamed.length / 2 / 16000).toBeCloseTo(json.generations[0]!.duration, 2)
     expect(wav.samples.length).toBe(streamed.length / 2)
@@ -95,22 +134,36 @@ describe.each(dialects())('hume SDK: tts on %s', (dialect) => {
     for await (const c of stream) chunks.push(c)
     const audio = chunks.filter((c) => c.type === 'audio')
     const words = chunks.filter((c) => c.type === 'timestamp')
-    expect(words.map((w) => (w.type === 'timestamp' ? w.timestamp.text : ''))).toEqual(['One', 'small', 'step', 'Then', 'another', 'and', 'another'])
+    expect(words.map((w) => (w.type === 'timestamp' ? w.timestamp.text : ''))).toEqual([
+      'One',
+      'small',
+      'step',
+      'Then',
+      'another',
+      'and',
+      'another',
+    ])
     // strip_headers: one RIFF header at the start, the rest raw PCM; together one WAV.
     const parts = audio.map((a) => Buffer.from(a.type === 'audio' ? a.audio : '', 'base64'))
     expect(parts[0]!.toString('ascii', 0, 4)).toBe('RIFF')
     for (const p of parts.slice(1)) expect(p.toString('ascii', 0, 4)).not.toBe('RIFF')
     expect(rms(parseWav(Buffer.concat(parts)).samples)).toBeGreaterThan(0.02)
 
-    const separate = await h.client.tts.synthesizeJsonStreaming({ utterances: [{ text: 'One small step. Then another.', voice: ACTOR }], format: { type: 'wav' } })
-    for await (const c of separate) if (c.type === 'audio') expect(parseWav(Buffer.from(c.audio, 'base64')).samples.length).toBeGreaterThan(0)
+    const separate = await h.client.tts.synthesizeJsonStreaming({
+      utterances: [{ text: 'One small step. Then another.', voice: ACTOR }],
+      format: { type: 'wav' },
+    })
+    for await (const c of separate)
+      if (c.type === 'audio') expect(parseWav(Buffer.from(c.audio, 'base64')).samples.length).toBeGreaterThan(0)
   })
 
   it('voices: presets list through the pager, custom voices save, resolve, list and delete', async () => {
     const presets = await drain(await h.client.tts.voices.list({ provider: 'HUME_AI' }))
     expect(presets.length).toBeGreaterThanOrEqual(12)
     expect(presets.map((v) => v.name)).toContain('Male English Actor')
-    const r = await h.client.tts.synthesizeJson({ utterances: [{ text: 'Save me.', description: 'a gravelly old pirate' }] })
+    const r = await h.client.tts.synthesizeJson({
+      utterances: [{ text: 'Save me.', description: 'a gravelly old pirate' }],
+    })
     const saved = await h.client.tts.voices.create({ generationId: r.generations[0]!.generationId, name: 'Pirate' })
     expect(saved).toMatchObject({ name: 'Pirate', provider: 'CUSTOM_VOICE' })
     const byId = await h.client.tts.synthesizeJson({ utterances: [{ text: 'Arr.', voice: { id: saved.id } }] })
@@ -135,7 +188,11 @@ describe.each(dialects())('hume SDK: tts on %s', (dialect) => {
     expect(g.snippets[0]![0]!.timestamps.every((t) => t.type === 'phoneme')).toBe(true)
     const tail = pcm16(Buffer.from(g.audio, 'base64')).slice(-8000)
     expect(rms(tail)).toBe(0)
-    const instant = await h.client.tts.synthesizeFileStreaming({ utterances: [{ text: 'Quick.', voice: ACTOR }], instantMode: true, format: { type: 'mp3' } })
+    const instant = await h.client.tts.synthesizeFileStreaming({
+      utterances: [{ text: 'Quick.', voice: ACTOR }],
+      instantMode: true,
+      format: { type: 'mp3' },
+    })
     expect(parseMp3(await bytes(instant)).frames).toBeGreaterThan(5)
   })
 
@@ -153,22 +210,60 @@ describe.each(dialects())('hume SDK: tts on %s', (dialect) => {
   it('bad input answers 422 naming the field, never 5xx', async () => {
     const s = h.client.tts
     await rejects(() => s.synthesizeJson({ utterances: [{ text: '   ' }] }), ['body', 'utterances', 0, 'text'])
-    await rejects(() => s.synthesizeJson({ utterances: [{ text: 'x'.repeat(5001) }] }), ['body', 'utterances', 0, 'text'])
-    await rejects(() => s.synthesizeJson({ utterances: Array.from({ length: 51 }, () => ({ text: 'hi' })) }), ['body', 'utterances'])
+    await rejects(
+      () => s.synthesizeJson({ utterances: [{ text: 'x'.repeat(5001) }] }),
+      ['body', 'utterances', 0, 'text'],
+    )
+    await rejects(
+      () => s.synthesizeJson({ utterances: Array.from({ length: 51 }, () => ({ text: 'hi' })) }),
+      ['body', 'utterances'],
+    )
     await rejects(() => s.synthesizeJson({ utterances: [] }), ['body', 'utterances'])
-    await rejects(() => s.synthesizeJson({ utterances: [{ text: 'hi', voice: { name: 'Nobody', provider: 'HUME_AI' } }] }), ['body', 'utterances', 0, 'voice'])
-    await rejects(() => s.synthesizeFile({ utterances: [{ text: 'hi', speed: 3 }] }), ['body', 'utterances', 0, 'speed'])
-    await rejects(() => s.synthesizeJson({ utterances: [{ text: 'hi' }], numGenerations: 6 }), ['body', 'num_generations'])
-    await rejects(() => s.synthesizeJson({ utterances: [{ text: 'hi', voice: ACTOR }], instantMode: true }), ['body', 'instant_mode'])
-    await rejects(() => s.synthesizeFileStreaming({ utterances: [{ text: 'hi' }], instantMode: true }), ['body', 'utterances', 0, 'voice'])
-    await rejects(() => s.synthesizeFileStreaming({ utterances: [{ text: 'hi', voice: ACTOR }], instantMode: true, numGenerations: 2 }), ['body', 'num_generations'])
+    await rejects(
+      () => s.synthesizeJson({ utterances: [{ text: 'hi', voice: { name: 'Nobody', provider: 'HUME_AI' } }] }),
+      ['body', 'utterances', 0, 'voice'],
+    )
+    await rejects(
+      () => s.synthesizeFile({ utterances: [{ text: 'hi', speed: 3 }] }),
+      ['body', 'utterances', 0, 'speed'],
+    )
+    await rejects(
+      () => s.synthesizeJson({ utterances: [{ text: 'hi' }], numGenerations: 6 }),
+      ['body', 'num_generations'],
+    )
+    await rejects(
+      () => s.synthesizeJson({ utterances: [{ text: 'hi', voice: ACTOR }], instantMode: true }),
+      ['body', 'instant_mode'],
+    )
+    await rejects(
+      () => s.synthesizeFileStreaming({ utterances: [{ text: 'hi' }], instantMode: true }),
+      ['body', 'utterances', 0, 'voice'],
+    )
+    await rejects(
+      () =>
+        s.synthesizeFileStreaming({ utterances: [{ text: 'hi', voice: ACTOR }], instantMode: true, numGenerations: 2 }),
+      ['body', 'num_generations'],
+    )
     await rejects(() => s.synthesizeJson({ utterances: [{ text: 'hi' }], version: '2' }), ['body', 'version'])
-    await rejects(() => s.synthesizeJson({ utterances: [{ text: 'hi' }], context: { generationId: '00000000-0000-0000-0000-000000000000' } }), ['body', 'context', 'generation_id'])
+    await rejects(
+      () =>
+        s.synthesizeJson({
+          utterances: [{ text: 'hi' }],
+          context: { generationId: '00000000-0000-0000-0000-000000000000' },
+        }),
+      ['body', 'context', 'generation_id'],
+    )
     await rejects(() => s.voices.create({ generationId: 'missing', name: 'X' }), ['body', 'generation_id'])
     // The SDK refuses an unknown format client-side, so this one goes over plain fetch.
-    const raw = await h.fetchAs('/v0/tts', { method: 'POST', body: JSON.stringify({ utterances: [{ text: 'hi' }], format: { type: 'ogg' } }) })
+    const raw = await h.fetchAs('/v0/tts', {
+      method: 'POST',
+      body: JSON.stringify({ utterances: [{ text: 'hi' }], format: { type: 'ogg' } }),
+    })
     expect(raw.status).toBe(422)
-    expect(((await raw.json()) as { detail: { loc: unknown[] }[] }).detail[0]!.loc.slice(0, 2)).toEqual(['body', 'format'])
+    expect(((await raw.json()) as { detail: { loc: unknown[] }[] }).detail[0]!.loc.slice(0, 2)).toEqual([
+      'body',
+      'format',
+    ])
   })
 
   it('a client that disconnects mid-stream stops synthesis', async () => {
@@ -186,7 +281,13 @@ describe.each(dialects())('hume SDK: tts on %s', (dialect) => {
       const url = new URL(h.baseUrl)
       await new Promise<void>((resolve, reject) => {
         const req = request(
-          { host: url.hostname, port: url.port, path: '/v0/tts/stream/file', method: 'POST', headers: { ...h.t.auth(), 'content-type': 'application/json' } },
+          {
+            host: url.hostname,
+            port: url.port,
+            path: '/v0/tts/stream/file',
+            method: 'POST',
+            headers: { ...h.t.auth(), 'content-type': 'application/json' },
+          },
           (res) => {
             expect(res.statusCode).toBe(200)
             res.once('data', () => {
@@ -210,7 +311,11 @@ describe.each(dialects())('hume SDK: tts on %s', (dialect) => {
   })
 
   it('streamInput socket: text in pieces, flush and close; audio and timestamps out', async () => {
-    const socket = await h.client.tts.streamInput.connect({ formatType: 'pcm', includeTimestampTypes: ['word'], noBinary: true })
+    const socket = await h.client.tts.streamInput.connect({
+      formatType: 'pcm',
+      includeTimestampTypes: ['word'],
+      noBinary: true,
+    })
     const messages: unknown[] = []
     const closed = new Promise<void>((resolve) => socket.on('close', () => resolve()))
     socket.on('message', (m) => messages.push(m))
@@ -220,8 +325,12 @@ describe.each(dialects())('hume SDK: tts on %s', (dialect) => {
     socket.sendPublish({ text: ' sentence', flush: true })
     socket.sendPublish({ close: true })
     await closed
-    const audio = messages.filter((m): m is { type: 'audio'; audio: string; generationId: string } => (m as { type: string }).type === 'audio')
-    const words = messages.filter((m) => (m as { type: string }).type === 'timestamp').map((m) => (m as { timestamp: { text: string } }).timestamp.text)
+    const audio = messages.filter(
+      (m): m is { type: 'audio'; audio: string; generationId: string } => (m as { type: string }).type === 'audio',
+    )
+    const words = messages
+      .filter((m) => (m as { type: string }).type === 'timestamp')
+      .map((m) => (m as { timestamp: { text: string } }).timestamp.text)
     expect(words).toEqual(['Hello', 'from', 'the', 'socket', 'And', 'a', 'second', 'sentence'])
     expect(rms(pcm16(Buffer.concat(audio.map((a) => Buffer.from(a.audio, 'base64')))))).toBeGreaterThan(0.02)
     // Both batches (the complete sentence, then the flushed rest) keep one voice.

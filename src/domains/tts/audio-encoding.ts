@@ -91,7 +91,7 @@ export async function createStreamEncoder(format: AudioFormat, sampleRate: numbe
       headerSent = true
       return concat([wavHeader(sampleRate), pcm])
     },
-    end: () => (headerSent ? new Uint8Array(0) : (((headerSent = true), wavHeader(sampleRate, 0)))),
+    end: () => (headerSent ? new Uint8Array(0) : ((headerSent = true), wavHeader(sampleRate, 0))),
   }
 }
 

@@ -5,7 +5,8 @@ import { createStreamEncoder, encodeFile, type StreamEncoder } from './audio-enc
 import type { ReturnGeneration, ReturnTts, Snippet, TtsOutput } from './tts.schemas.js'
 import type { Plan, RenderedChunk } from './tts.service.js'
 
-const b64 = (bytes: Uint8Array): string => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64')
+const b64 = (bytes: Uint8Array): string =>
+  Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64')
 
 function concatBytes(parts: Uint8Array[]): Uint8Array {
   return Buffer.concat(parts.map((p) => Buffer.from(p.buffer, p.byteOffset, p.byteLength)))
@@ -40,7 +41,11 @@ class PieceEncoder {
 }
 
 /** POST /v0/tts: everything rendered, then one body. */
-export async function collectReturnTts(plan: Plan, chunks: AsyncIterable<RenderedChunk>, requestId: string): Promise<ReturnTts> {
+export async function collectReturnTts(
+  plan: Plan,
+  chunks: AsyncIterable<RenderedChunk>,
+  requestId: string,
+): Promise<ReturnTts> {
   const byGeneration = new Map<string, RenderedChunk[]>()
   for await (const c of chunks) {
     const list = byGeneration.get(c.generation.id) ?? []
@@ -56,7 +61,10 @@ export async function collectReturnTts(plan: Plan, chunks: AsyncIterable<Rendere
       for (const s of u.snippets) {
         const own = list.filter((c) => c.snippet.id === s.id)
         const samples = concatSamples(own.map((c) => c.samples))
-        const audio = await pieces.encode(samples, own.some((c) => c.isLastOfGeneration))
+        const audio = await pieces.encode(
+          samples,
+          own.some((c) => c.isLastOfGeneration),
+        )
         snippets[u.index]!.push({
           audio: b64(audio),
           generation_id: g.id,
@@ -82,7 +90,11 @@ export async function collectReturnTts(plan: Plan, chunks: AsyncIterable<Rendere
 }
 
 /** POST /v0/tts/stream/json and the WebSocket: one audio message per chunk, then its timestamps. */
-export async function* streamTtsOutput(plan: Plan, chunks: AsyncIterable<RenderedChunk>, requestId: string): AsyncGenerator<TtsOutput> {
+export async function* streamTtsOutput(
+  plan: Plan,
+  chunks: AsyncIterable<RenderedChunk>,
+  requestId: string,
+): AsyncGenerator<TtsOutput> {
   const encoders = new Map<string, PieceEncoder>()
   for await (const c of chunks) {
     let enc = encoders.get(c.generation.id)
@@ -101,7 +113,13 @@ export async function* streamTtsOutput(plan: Plan, chunks: AsyncIterable<Rendere
       utterance_index: c.utterance.index,
     }
     for (const timestamp of c.timestamps) {
-      yield { type: 'timestamp', generation_id: c.generation.id, request_id: requestId, snippet_id: c.snippet.id, timestamp }
+      yield {
+        type: 'timestamp',
+        generation_id: c.generation.id,
+        request_id: requestId,
+        snippet_id: c.snippet.id,
+        timestamp,
+      }
     }
   }
 }

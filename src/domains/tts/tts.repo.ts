@@ -37,15 +37,28 @@ export async function insertGenerations(db: TtsDb, rows: TtsGenerationsTable[]):
   if (rows.length > 0) await db.insertInto('tts_generations').values(rows).execute()
 }
 
-export async function getGeneration(db: TtsDb, accountId: string, id: string): Promise<TtsGenerationsTable | undefined> {
-  return db.selectFrom('tts_generations').selectAll().where('account_id', '=', accountId).where('id', '=', id).executeTakeFirst()
+export async function getGeneration(
+  db: TtsDb,
+  accountId: string,
+  id: string,
+): Promise<TtsGenerationsTable | undefined> {
+  return db
+    .selectFrom('tts_generations')
+    .selectAll()
+    .where('account_id', '=', accountId)
+    .where('id', '=', id)
+    .executeTakeFirst()
 }
 
 export async function insertVoice(db: TtsDb, row: TtsVoicesTable): Promise<void> {
   await db.insertInto('tts_voices').values(row).execute()
 }
 
-export async function findVoice(db: TtsDb, accountId: string, by: { id?: string; name?: string }): Promise<TtsVoicesTable | undefined> {
+export async function findVoice(
+  db: TtsDb,
+  accountId: string,
+  by: { id?: string; name?: string },
+): Promise<TtsVoicesTable | undefined> {
   let q = db.selectFrom('tts_voices').selectAll().where('account_id', '=', accountId)
   q = by.id !== undefined ? q.where('id', '=', by.id) : q.where('name', '=', by.name ?? '')
   return q.executeTakeFirst()
@@ -71,6 +84,10 @@ export async function listVoices(
 }
 
 export async function deleteVoiceByName(db: TtsDb, accountId: string, name: string): Promise<number> {
-  const r = await db.deleteFrom('tts_voices').where('account_id', '=', accountId).where('name', '=', name).executeTakeFirst()
+  const r = await db
+    .deleteFrom('tts_voices')
+    .where('account_id', '=', accountId)
+    .where('name', '=', name)
+    .executeTakeFirst()
   return Number(r.numDeletedRows)
 }

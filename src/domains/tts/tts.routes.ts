@@ -8,7 +8,15 @@ import type { Database } from '../../shared/storage/database.js'
 import { CONTENT_TYPES } from './audio-encoding.js'
 import { collectFile, collectReturnTts, streamFile, streamTtsOutput } from './tts.output.js'
 import { ttsDb } from './tts.repo.js'
-import { PostedTts, PostedVoice, ReturnPagedVoices, ReturnTts, ReturnVoice, VoicesDeleteQuery, VoicesListQuery } from './tts.schemas.js'
+import {
+  PostedTts,
+  PostedVoice,
+  ReturnPagedVoices,
+  ReturnTts,
+  ReturnVoice,
+  VoicesDeleteQuery,
+  VoicesListQuery,
+} from './tts.schemas.js'
 import { TtsService, type Plan } from './tts.service.js'
 import { registerTtsSocket } from './tts.ws.js'
 import { VoicesService } from './voices.service.js'
@@ -58,7 +66,9 @@ export async function ttsRoutes(app: FastifyInstance, opts: TtsRouteOptions): Pr
   app.addHook('onRoute', (route) => {
     route.config = { errorStyle: 'http_validation', ...route.config }
   })
-  const post = (response: object) => ({ schema: { tags, body: PostedTts, response: { ...response, ...validationErrorResponses } } })
+  const post = (response: object) => ({
+    schema: { tags, body: PostedTts, response: { ...response, ...validationErrorResponses } },
+  })
 
   app.post('/v0/tts', post({ 200: ReturnTts }), async (req, reply) => {
     const plan = await tts.plan(req.accountId, req.body as PostedTts, 'json')
@@ -68,34 +78,58 @@ export async function ttsRoutes(app: FastifyInstance, opts: TtsRouteOptions): Pr
   app.post('/v0/tts/file', post({ 200: Binary }), async (req, reply) => {
     const plan = await tts.plan(req.accountId, req.body as PostedTts, 'file')
     const file = await collectFile(plan, tts.render(plan, disconnectSignal(reply)))
-    return describe(reply, plan).type(CONTENT_TYPES[plan.format]).send(Buffer.from(file.buffer, file.byteOffset, file.byteLength))
+    return describe(reply, plan)
+      .type(CONTENT_TYPES[plan.format])
+      .send(Buffer.from(file.buffer, file.byteOffset, file.byteLength))
   })
 
   app.post('/v0/tts/stream/file', post({ 200: Binary }), async (req, reply) => {
     const plan = await tts.plan(req.accountId, req.body as PostedTts, 'stream')
     const bytes = streamFile(plan, tts.render(plan, disconnectSignal(reply)))
-    return describe(reply, plan).type(CONTENT_TYPES[plan.format]).send(responseStream(reply, toBuffers(bytes)))
+    return describe(reply, plan)
+      .type(CONTENT_TYPES[plan.format])
+      .send(responseStream(reply, toBuffers(bytes)))
   })
 
   app.post('/v0/tts/stream/json', post({ 200: Binary }), async (req, reply) => {
     const plan = await tts.plan(req.accountId, req.body as PostedTts, 'stream')
     const lines = streamTtsOutput(plan, tts.render(plan, disconnectSignal(reply)), req.id)
-    return describe(reply, plan).type('application/json').send(responseStream(reply, toLines(lines)))
+    return describe(reply, plan)
+      .type('application/json')
+      .send(responseStream(reply, toLines(lines)))
   })
 
-  app.get('/v0/tts/voices', { schema: { tags, querystring: VoicesListQuery, response: { 200: ReturnPagedVoices, ...validationErrorResponses } } }, async (req) =>
-    voices.list(req.accountId, req.query as VoicesListQuery),
+  app.get(
+    '/v0/tts/voices',
+    {
+      schema: { tags, querystring: VoicesListQuery, response: { 200: ReturnPagedVoices, ...validationErrorResponses } },
+    },
+    async (req) => voices.list(req.accountId, req.query as VoicesListQuery),
   )
 
-  app.post('/v0/tts/voices', { schema: { tags, body: PostedVoice, response: { 200: ReturnVoice, ...validationErrorResponses } } }, async (req) => {
-    const body = req.body as PostedVoice
-    return voices.create(req.accountId, body.generation_id, body.name)
-  })
+  app.post(
+    '/v0/tts/voices',
+    { schema: { tags, body: PostedVoice, response: { 200: ReturnVoice, ...validationErrorResponses } } },
+    async (req) => {
+      const body = req.body as PostedVoice
+      return voices.create(req.accountId, body.generation_id, body.name)
+    },
+  )
 
-  app.delete('/v0/tts/voices', { schema: { tags, querystring: VoicesDeleteQuery, response: { 200: Type.Null({ description: 'Empty body' }), ...validationErrorResponses } } }, async (req, reply) => {
-    await voices.delete(req.accountId, (req.query as { name: string }).name)
-    return reply.code(200).send()
-  })
+  app.delete(
+    '/v0/tts/voices',
+    {
+      schema: {
+        tags,
+        querystring: VoicesDeleteQuery,
+        response: { 200: Type.Null({ description: 'Empty body' }), ...validationErrorResponses },
+      },
+    },
+    async (req, reply) => {
+      await voices.delete(req.accountId, (req.query as { name: string }).name)
+      return reply.code(200).send()
+    },
+  )
 
   registerTtsSocket(app, tts)
 }

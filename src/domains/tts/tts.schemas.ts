@@ -127,7 +127,9 @@ export const VoicesListQuery = Type.Object({
   page_number: Type.Integer({ minimum: 0, maximum: 1_000_000, default: 0 }),
   page_size: Type.Integer({ minimum: 1, maximum: 100, default: 10 }),
   ascending_order: Type.Optional(Type.Boolean()),
-  filter_tag: Type.Optional(Type.Union([Type.String({ maxLength: 128 }), Type.Array(Type.String({ maxLength: 128 }), { maxItems: 20 })])),
+  filter_tag: Type.Optional(
+    Type.Union([Type.String({ maxLength: 128 }), Type.Array(Type.String({ maxLength: 128 }), { maxItems: 20 })]),
+  ),
 })
 export type VoicesListQuery = Static<typeof VoicesListQuery>
 

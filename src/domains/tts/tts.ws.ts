@@ -27,7 +27,13 @@ const Bool = Type.Union([Type.Literal('true'), Type.Literal('false')])
 const StreamQuery = Type.Object({
   context_generation_id: Type.Optional(Type.String({ maxLength: 64 })),
   format_type: Type.Optional(Type.Union([Type.Literal('mp3'), Type.Literal('pcm'), Type.Literal('wav')])),
-  include_timestamp_types: Type.Optional(Type.Union([Type.Array(Type.Union([Type.Literal('word'), Type.Literal('phoneme')])), Type.Literal('word'), Type.Literal('phoneme')])),
+  include_timestamp_types: Type.Optional(
+    Type.Union([
+      Type.Array(Type.Union([Type.Literal('word'), Type.Literal('phoneme')])),
+      Type.Literal('word'),
+      Type.Literal('phoneme'),
+    ]),
+  ),
   instant_mode: Type.Optional(Bool),
   no_binary: Type.Optional(Bool),
   strip_headers: Type.Optional(Bool),
@@ -141,11 +147,15 @@ class StreamSession {
 }
 
 export function registerTtsSocket(app: FastifyInstance, tts: TtsService): void {
-  app.get('/v0/tts/stream/input', { websocket: true, schema: { hide: true, querystring: StreamQuery } }, (socket, req) => {
-    const session = new StreamSession(socket, tts, req.accountId, req.id, req.query as StreamQuery, req.log)
-    socket.on('message', (data, isBinary) => {
-      if (isBinary) return socket.close(CLOSE_POLICY, 'binary input is not supported')
-      session.onMessage(data.toString())
-    })
-  })
+  app.get(
+    '/v0/tts/stream/input',
+    { websocket: true, schema: { hide: true, querystring: StreamQuery } },
+    (socket, req) => {
+      const session = new StreamSession(socket, tts, req.accountId, req.id, req.query as StreamQuery, req.log)
+      socket.on('message', (data, isBinary) => {
+        if (isBinary) return socket.close(CLOSE_POLICY, 'binary input is not supported')
+        session.onMessage(data.toString())
+      })
+    },
+  )
 }

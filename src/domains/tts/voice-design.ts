@@ -39,15 +39,20 @@ export const CUES: ReadonlyArray<[RegExp, Delta]> = [
   // emotion
   [/\b(happy|cheerful|joyful|upbeat|playful|bubbly|delighted)\b/, { pitch: 1.5, energy: 0.2, rate: 0.05 }],
   [/\b(excited|thrilled|eager)\b/, { pitch: 2, energy: 0.35, rate: 0.15 }],
-  [/\b(sad|melancholy|melancholic|somber|sombre|mournful|grieving|depressed)\b/, { pitch: -1.5, energy: -0.3, rate: -0.12 }],
+  [
+    /\b(sad|melancholy|melancholic|somber|sombre|mournful|grieving|depressed)\b/,
+    { pitch: -1.5, energy: -0.3, rate: -0.12 },
+  ],
   [/\b(angry|furious|irritated|stern|harsh)\b/, { energy: 0.4, rate: 0.05, pitch: -0.5 }],
   [/\b(calm|serene|soothing|relaxed|peaceful|steady)\b/, { energy: -0.15, rate: -0.08 }],
   [/\b(nervous|anxious|scared|fearful|worried|timid)\b/, { pitch: 1.5, rate: 0.1, energy: -0.1 }],
   [/\b(confident|authoritative|commanding|assertive)\b/, { pitch: -1, energy: 0.2 }],
 ]
 
-const FEMALE = /\b(woman|women|female|feminine|girl|lady|ladies|she|her|mother|grandmother|grandma|queen|actress|wife|daughter|sister)\b/
-const MALE = /\b(man|men|male|masculine|boy|guy|gentleman|he|his|him|father|grandfather|grandpa|king|actor|husband|son|brother)\b/
+const FEMALE =
+  /\b(woman|women|female|feminine|girl|lady|ladies|she|her|mother|grandmother|grandma|queen|actress|wife|daughter|sister)\b/
+const MALE =
+  /\b(man|men|male|masculine|boy|guy|gentleman|he|his|him|father|grandfather|grandpa|king|actor|husband|son|brother)\b/
 const YOUNG = /\b(child|kid|young|youthful|teen|teenage|teenager|little)\b/
 const OLD = /\b(old|elderly|aged|senior|ancient|grandfather|grandmother|grandpa|grandma)\b/
 const ACCENTS: ReadonlyArray<[RegExp, string]> = [
@@ -101,7 +106,8 @@ function pick<T>(items: readonly T[], r: number): T {
 export function designVoice(description: string, seed: number, variation = 1): VoiceSpec {
   const text = description.toLowerCase()
   const rand = rng(seed)
-  const gender = FEMALE.test(text) && !MALE.test(text) ? 'f' : MALE.test(text) && !FEMALE.test(text) ? 'm' : rand() < 0.5 ? 'f' : 'm'
+  const gender =
+    FEMALE.test(text) && !MALE.test(text) ? 'f' : MALE.test(text) && !FEMALE.test(text) ? 'm' : rand() < 0.5 ? 'f' : 'm'
   const accent = ACCENTS.find(([re]) => re.test(text))?.[1] ?? 'a'
   const lang = accent === 'scottish' ? 'b' : accent
   const young = YOUNG.test(text)
@@ -117,7 +123,13 @@ export function designVoice(description: string, seed: number, variation = 1): V
   const rest = candidates.filter((c) => c !== primary)
   const secondary = rest.length > 0 ? pick(rest, rand()) : primary
   const w = 0.6 + rand() * 0.3
-  const kokoro: StyleWeight[] = secondary === primary ? [{ id: primary, weight: 1 }] : [{ id: primary, weight: round(w) }, { id: secondary, weight: round(1 - w) }]
+  const kokoro: StyleWeight[] =
+    secondary === primary
+      ? [{ id: primary, weight: 1 }]
+      : [
+          { id: primary, weight: round(w) },
+          { id: secondary, weight: round(1 - w) },
+        ]
 
   const d = cueDeltas(text)
   const agePitch = young ? 2 : old ? -2 : 0

@@ -39,11 +39,21 @@ export class VoicesService {
     })
     if (q.provider === 'HUME_AI') {
       const all = q.ascending_order === false ? [...PRESET_VOICES].reverse() : PRESET_VOICES
-      return page(all.slice(offset, offset + q.page_size).map((v) => toReturnVoice(v, 'HUME_AI')), all.length)
+      return page(
+        all.slice(offset, offset + q.page_size).map((v) => toReturnVoice(v, 'HUME_AI')),
+        all.length,
+      )
     }
     // Custom voices list oldest first only when asked; newest first matches the other list routes.
-    const { rows, total } = await repo.listVoices(this.db, accountId, { limit: q.page_size, offset, ascending: q.ascending_order === true })
-    return page(rows.map((r) => toReturnVoice(r, 'CUSTOM_VOICE')), total)
+    const { rows, total } = await repo.listVoices(this.db, accountId, {
+      limit: q.page_size,
+      offset,
+      ascending: q.ascending_order === true,
+    })
+    return page(
+      rows.map((r) => toReturnVoice(r, 'CUSTOM_VOICE')),
+      total,
+    )
   }
 
   async create(accountId: string, generationId: string, name: string): Promise<ReturnVoice> {
@@ -52,7 +62,14 @@ export class VoicesService {
     if (await repo.findVoice(this.db, accountId, { name })) {
       throw errors.invalidField(['body', 'name'], `A voice named "${name}" already exists`)
     }
-    const row = { id: randomUUID(), account_id: accountId, name, generation_id: gen.id, spec: gen.spec, created_at: monotonicNow() }
+    const row = {
+      id: randomUUID(),
+      account_id: accountId,
+      name,
+      generation_id: gen.id,
+      spec: gen.spec,
+      created_at: monotonicNow(),
+    }
     await repo.insertVoice(this.db, row)
     return toReturnVoice(row, 'CUSTOM_VOICE')
   }

@@ -20,7 +20,8 @@ export function selectTtsEngine({ prefer = 'auto', modelsDir }: EngineChoice): P
   let engine = cache.get(key)
   if (!engine) {
     engine = (async () => {
-      if (kind === 'kokoro' && !modelPath) throw new Error(`Kokoro weights not found in ${modelsDir}; run \`npx prosodia models pull kokoro\``)
+      if (kind === 'kokoro' && !modelPath)
+        throw new Error(`Kokoro weights not found in ${modelsDir}; run \`npx prosodia models pull kokoro\``)
       const e: TtsEngine = kind === 'kokoro' ? new KokoroEngine(modelPath!) : new FliteEngine()
       await e.load()
       return e

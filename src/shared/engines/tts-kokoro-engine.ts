@@ -5,7 +5,14 @@
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import type * as Ort from 'onnxruntime-node'
-import { clamp, type PcmChunk, type SynthesisInput, type TtsEngine, type VoiceSpec, type WordTiming } from './tts-engine.js'
+import {
+  clamp,
+  type PcmChunk,
+  type SynthesisInput,
+  type TtsEngine,
+  type VoiceSpec,
+  type WordTiming,
+} from './tts-engine.js'
 import { MAX_PHONEME_TOKENS, tokenize, toPhonemes } from './tts-kokoro-phonemes.js'
 import { blendedStyle, STYLE_DIM } from './tts-kokoro-voices.js'
 import { splitChunks } from './tts-text.js'
@@ -35,11 +42,19 @@ function resample(samples: Float32Array, factor: number): Float32Array {
  * Kokoro has no duration output, so timings are estimated: the audio span is divided in
  * proportion to each word's phoneme count (espeak separates words by spaces).
  */
-export function estimateTimings(words: string[], phonemes: string, durationMs: number): { words: WordTiming[]; phones: WordTiming[] } {
+export function estimateTimings(
+  words: string[],
+  phonemes: string,
+  durationMs: number,
+): { words: WordTiming[]; phones: WordTiming[] } {
   const groups = phonemes.split(/\s+/).filter((g) => /[^\p{P}\s]/u.test(g))
   const chars = [...phonemes].filter((c) => !/[\s\p{P}ˈˌ]/u.test(c))
   const perChar = chars.length > 0 ? durationMs / chars.length : 0
-  const phones = chars.map((c, i) => ({ text: c, beginMs: Math.round(i * perChar), endMs: Math.round((i + 1) * perChar) }))
+  const phones = chars.map((c, i) => ({
+    text: c,
+    beginMs: Math.round(i * perChar),
+    endMs: Math.round((i + 1) * perChar),
+  }))
   const lengths = groups.map((g) => [...g].filter((c) => !/[\p{P}ˈˌ]/u.test(c)).length)
   const total = lengths.reduce((a, b) => a + b, 0) || 1
   let t = 0
@@ -70,7 +85,8 @@ export class KokoroEngine implements TtsEngine {
       // Two intra-op threads: these machines have two cores, and a second request queues anyway.
       const session = await ort.InferenceSession.create(this.modelPath, { intraOpNumThreads: 2, interOpNumThreads: 1 })
       for (const name of ['input_ids', 'style', 'speed']) {
-        if (!session.inputNames.includes(name)) throw new Error(`${this.modelPath} is not a Kokoro model: no input "${name}"`)
+        if (!session.inputNames.includes(name))
+          throw new Error(`${this.modelPath} is not a Kokoro model: no input "${name}"`)
       }
       this.session = session
     })()
@@ -90,10 +106,16 @@ export class KokoroEngine implements TtsEngine {
       signal?.throwIfAborted()
       const phonemes = await toPhonemes(text)
       // A chunk past the context (rare: 180 characters is ~200 tokens) is split again by words.
-      const parts = tokenize(phonemes).length >= MAX_PHONEME_TOKENS ? splitChunks(text, 12, Math.floor(text.length / 2)) : [text]
+      const parts =
+        tokenize(phonemes).length >= MAX_PHONEME_TOKENS ? splitChunks(text, 12, Math.floor(text.length / 2)) : [text]
       for (const [j, part] of parts.entries()) {
         signal?.throwIfAborted()
-        const chunk = await this.renderChunk(part, parts.length === 1 ? phonemes : await toPhonemes(part), input.voice, input.speed)
+        const chunk = await this.renderChunk(
+          part,
+          parts.length === 1 ? phonemes : await toPhonemes(part),
+          input.voice,
+          input.speed,
+        )
         yield { ...chunk, last: i === chunks.length - 1 && j === parts.length - 1 }
       }
     }
@@ -121,7 +143,10 @@ export class KokoroEngine implements TtsEngine {
     const samples = resample(Float32Array.from(waveform.data as Float32Array), pitchRatio)
     const gain = clamp(voice.energy, 0.3, 1.8)
     for (let i = 0; i < samples.length; i++) samples[i] = clamp(samples[i]! * gain, -1, 1)
-    const words = text.split(/\s+/).map((w) => w.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, '')).filter(Boolean)
+    const words = text
+      .split(/\s+/)
+      .map((w) => w.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, ''))
+      .filter(Boolean)
     const timing = estimateTimings(words, phonemes, (samples.length / SAMPLE_RATE) * 1000)
     return { samples, text, words: timing.words, phones: timing.phones }
   }

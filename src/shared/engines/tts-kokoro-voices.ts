@@ -8,12 +8,60 @@ import { dirname, join } from 'node:path'
 import type { StyleWeight } from './tts-engine.js'
 
 export const KOKORO_VOICE_IDS = [
-  'af_alloy', 'af_aoede', 'af_bella', 'af_heart', 'af_jessica', 'af_kore', 'af_nicole', 'af_nova', 'af_river', 'af_sarah', 'af_sky',
-  'am_adam', 'am_echo', 'am_eric', 'am_fenrir', 'am_liam', 'am_michael', 'am_onyx', 'am_puck', 'am_santa',
-  'bf_alice', 'bf_emma', 'bf_isabella', 'bf_lily', 'bm_daniel', 'bm_fable', 'bm_george', 'bm_lewis',
-  'ef_dora', 'em_alex', 'em_santa', 'ff_siwis', 'hf_alpha', 'hf_beta', 'hm_omega', 'hm_psi', 'if_sara', 'im_nicola',
-  'jf_alpha', 'jf_gongitsune', 'jf_nezumi', 'jf_tebukuro', 'jm_kumo', 'pf_dora', 'pm_alex', 'pm_santa',
-  'zf_xiaobei', 'zf_xiaoni', 'zf_xiaoxiao', 'zf_xiaoyi', 'zm_yunjian', 'zm_yunxi', 'zm_yunxia', 'zm_yunyang',
+  'af_alloy',
+  'af_aoede',
+  'af_bella',
+  'af_heart',
+  'af_jessica',
+  'af_kore',
+  'af_nicole',
+  'af_nova',
+  'af_river',
+  'af_sarah',
+  'af_sky',
+  'am_adam',
+  'am_echo',
+  'am_eric',
+  'am_fenrir',
+  'am_liam',
+  'am_michael',
+  'am_onyx',
+  'am_puck',
+  'am_santa',
+  'bf_alice',
+  'bf_emma',
+  'bf_isabella',
+  'bf_lily',
+  'bm_daniel',
+  'bm_fable',
+  'bm_george',
+  'bm_lewis',
+  'ef_dora',
+  'em_alex',
+  'em_santa',
+  'ff_siwis',
+  'hf_alpha',
+  'hf_beta',
+  'hm_omega',
+  'hm_psi',
+  'if_sara',
+  'im_nicola',
+  'jf_alpha',
+  'jf_gongitsune',
+  'jf_nezumi',
+  'jf_tebukuro',
+  'jm_kumo',
+  'pf_dora',
+  'pm_alex',
+  'pm_santa',
+  'zf_xiaobei',
+  'zf_xiaoni',
+  'zf_xiaoxiao',
+  'zf_xiaoyi',
+  'zm_yunjian',
+  'zm_yunxi',
+  'zm_yunxia',
+  'zm_yunyang',
 ] as const
 
 export const STYLE_DIM = 256
@@ -33,13 +81,15 @@ function kokoroVoicesDir(): string {
 const cache = new Map<string, Promise<Float32Array>>()
 
 export function loadStyleVectors(id: string): Promise<Float32Array> {
-  if (!(KOKORO_VOICE_IDS as readonly string[]).includes(id)) return Promise.reject(new Error(`unknown Kokoro voice ${id}`))
+  if (!(KOKORO_VOICE_IDS as readonly string[]).includes(id))
+    return Promise.reject(new Error(`unknown Kokoro voice ${id}`))
   let p = cache.get(id)
   if (!p) {
     p = readFile(join(kokoroVoicesDir(), `${id}.bin`)).then((buf) => {
       const copy = new Float32Array(buf.byteLength / 4)
       new Uint8Array(copy.buffer).set(buf)
-      if (copy.length !== STYLE_ROWS * STYLE_DIM) throw new Error(`${id}.bin has ${copy.length} floats, expected ${STYLE_ROWS * STYLE_DIM}`)
+      if (copy.length !== STYLE_ROWS * STYLE_DIM)
+        throw new Error(`${id}.bin has ${copy.length} floats, expected ${STYLE_ROWS * STYLE_DIM}`)
       return copy
     })
     cache.set(id, p)

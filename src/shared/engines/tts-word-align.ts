@@ -46,7 +46,11 @@ export function alignPhones(actual: readonly string[], expected: readonly string
  * Assigns timed phones (pauses already removed) to words whose isolated pronunciations are
  * `wordPhones[k]`. Words that got no phone are given a zero-length slot where they would be.
  */
-export function wordTimings(words: readonly string[], wordPhones: readonly string[][], phones: readonly TimedPhone[]): WordTiming[] {
+export function wordTimings(
+  words: readonly string[],
+  wordPhones: readonly string[][],
+  phones: readonly TimedPhone[],
+): WordTiming[] {
   const expected: string[] = []
   const owner: number[] = []
   wordPhones.forEach((ps, k) => {
