@@ -60,8 +60,14 @@ export function wavHeader(sampleRate: number, dataBytes?: number): Uint8Array {
   return h
 }
 
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0))
+/** Joins byte blocks into one. */
+export function concatBytes(parts: Uint8Array[]): Uint8Array {
+  return Buffer.concat(parts.map((p) => Buffer.from(p.buffer, p.byteOffset, p.byteLength)))
+}
+
+/** Joins sample blocks into one, followed by `padding` samples of silence. */
+export function concatSamples(parts: Float32Array[], padding = 0): Float32Array {
+  const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0) + padding)
   let off = 0
   for (const p of parts) {
     out.set(p, off)
@@ -89,7 +95,7 @@ export async function createStreamEncoder(format: AudioFormat, sampleRate: numbe
       const pcm = toPcm16(samples)
       if (headerSent) return pcm
       headerSent = true
-      return concat([wavHeader(sampleRate), pcm])
+      return concatBytes([wavHeader(sampleRate), pcm])
     },
     end: () => (headerSent ? new Uint8Array(0) : ((headerSent = true), wavHeader(sampleRate, 0))),
   }
@@ -98,7 +104,7 @@ export async function createStreamEncoder(format: AudioFormat, sampleRate: numbe
 /** A complete file for audio whose length is known (exact sizes in the WAV header). */
 export async function encodeFile(format: AudioFormat, sampleRate: number, samples: Float32Array): Promise<Uint8Array> {
   if (format === 'pcm') return toPcm16(samples)
-  if (format === 'wav') return concat([wavHeader(sampleRate, samples.length * 2), toPcm16(samples)])
+  if (format === 'wav') return concatBytes([wavHeader(sampleRate, samples.length * 2), toPcm16(samples)])
   const enc = await createStreamEncoder('mp3', sampleRate)
-  return concat([enc.push(samples), enc.end()])
+  return concatBytes([enc.push(samples), enc.end()])
 }

@@ -1,26 +1,12 @@
 // Shapes rendered PCM into each route's output: a ReturnTts body, newline-delimited TtsOutput
 // JSON, or audio bytes. strip_headers decides whether each chunk (or snippet) is its own file
 // or a slice of one continuous file per generation.
-import { createStreamEncoder, encodeFile, type StreamEncoder } from './audio-encoding.js'
+import { concatBytes, concatSamples, createStreamEncoder, encodeFile, type StreamEncoder } from './audio-encoding.js'
 import type { ReturnGeneration, ReturnTts, Snippet, TtsOutput } from './tts.schemas.js'
 import type { Plan, RenderedChunk } from './tts.service.js'
 
 const b64 = (bytes: Uint8Array): string =>
   Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64')
-
-function concatBytes(parts: Uint8Array[]): Uint8Array {
-  return Buffer.concat(parts.map((p) => Buffer.from(p.buffer, p.byteOffset, p.byteLength)))
-}
-
-function concatSamples(parts: Float32Array[]): Float32Array {
-  const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0))
-  let off = 0
-  for (const p of parts) {
-    out.set(p, off)
-    off += p.length
-  }
-  return out
-}
 
 /** Encodes a generation's pieces either as separate files or as slices of one stream. */
 class PieceEncoder {

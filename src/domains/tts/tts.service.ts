@@ -5,7 +5,7 @@ import type { TtsEngine, VoiceSpec, WordTiming } from '../../shared/engines/tts-
 import { splitSentences } from '../../shared/engines/tts-text.js'
 import { errors, type ValidationIssue } from '../../shared/http/errors.js'
 import { monotonicNow } from '../../shared/storage/clock.js'
-import type { AudioFormat } from './audio-encoding.js'
+import { concatSamples, type AudioFormat } from './audio-encoding.js'
 import * as repo from './tts.repo.js'
 import type { PostedTts, PostedUtterance, Timestamp } from './tts.schemas.js'
 import { applyDelivery, designVoice, hashSeed } from './voice-design.js'
@@ -51,16 +51,6 @@ export interface RenderedChunk {
 }
 
 const SEED_STRIDE = 0x9e3779b9
-
-function concatSamples(parts: Float32Array[], extra = 0): Float32Array {
-  const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0) + extra)
-  let off = 0
-  for (const p of parts) {
-    out.set(p, off)
-    off += p.length
-  }
-  return out
-}
 
 export class TtsService {
   constructor(
