@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely'
 import { errors } from '../../shared/http/errors.js'
 import type { Database, EviVersionRow } from '../../shared/storage/database.js'
 import type { PostedConfigVersion, ReturnConfig, ReturnVoice } from './configs.schemas.js'
-import { toReturnPrompt } from './prompts.service.js'
+import { createPromptService, toReturnPrompt } from './prompts.service.js'
 import { toReturnTool } from './tools.service.js'
 import type { VoiceLookup } from './voice-lookup.js'
 import * as repo from './versions.repo.js'
@@ -48,6 +48,9 @@ function pick(rows: EviVersionRow[], ref: Ref): EviVersionRow | undefined {
 }
 
 export class ConfigService extends VersionedService<ReturnConfig> {
+  /** An inline `prompt: { text }` becomes a prompt resource of its own. */
+  private readonly prompts = createPromptService(this.db)
+
   constructor(
     db: Kysely<Database>,
     private readonly voices: VoiceLookup,
@@ -74,8 +77,10 @@ export class ConfigService extends VersionedService<ReturnConfig> {
       await this.checkRef(accountId, 'prompt', prompt)
     } else if (body.prompt?.text !== undefined) {
       // An inline prompt becomes a prompt resource of its own, pinned at version 0.
-      const created = await this.createInlinePrompt(accountId, body.name ?? 'Config prompt', body.prompt.text)
-      prompt = { id: created, version: 0 }
+      const created = await this.prompts.create(accountId, body.name ?? 'Config prompt', undefined, {
+        text: body.prompt.text,
+      })
+      prompt = { id: created.id, version: 0 }
     } else if (body.prompt) {
       throw errors.invalidField(['body', 'prompt'], 'prompt needs an id or a text')
     }
@@ -121,15 +126,6 @@ export class ConfigService extends VersionedService<ReturnConfig> {
       interruption: body.interruption ?? null,
       webhooks: (body.webhooks ?? []).filter((w) => w !== null).map((w) => ({ url: w.url, events: [...w.events] })),
     }
-  }
-
-  private async createInlinePrompt(accountId: string, name: string, text: string): Promise<string> {
-    const prompts = new VersionedService(this.db, {
-      kind: 'prompt',
-      label: 'Prompt',
-      toReturn: async (rows) => rows.map((r) => toReturnPrompt(r)),
-    })
-    return (await prompts.create(accountId, name, undefined, { text })).id
   }
 
   /** Expands prompt and tool references into full objects, fetching both kinds in one query. */

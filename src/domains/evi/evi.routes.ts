@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import type { Kysely } from 'kysely'
+import { useErrorStyle } from '../../shared/http/error-handler.js'
 import { PageCache } from '../../shared/http/page-cache.js'
 import type { Database } from '../../shared/storage/database.js'
 import { PostedConfig, PostedConfigVersion, ReturnConfig } from './configs.schemas.js'
@@ -23,9 +24,7 @@ export interface EviRouteOptions {
 /** The EVI resource routes: prompts, tools, custom voices and configs. */
 export async function eviRoutes(app: FastifyInstance, opts: EviRouteOptions): Promise<void> {
   // EVI's definition declares only 400 `ErrorResponse`, so validation failures answer that too.
-  app.addHook('onRoute', (route) => {
-    route.config = { errorStyle: 'error_response', ...route.config }
-  })
+  useErrorStyle(app, 'error_response')
   // EVI takes JSON only: without this, Fastify's built-in text/plain parser would turn a 415 into a 400.
   app.removeContentTypeParser('text/plain')
   const pageCache = opts.pageCacheBytes > 0 ? new PageCache(opts.pageCacheBytes) : undefined

@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify'
 import type { Kysely } from 'kysely'
 import { Type } from 'typebox'
 import type { TtsEngine } from '../../shared/engines/tts-engine.js'
+import { useErrorStyle } from '../../shared/http/error-handler.js'
 import { validationErrorResponses } from '../../shared/http/schemas.js'
 import type { Database } from '../../shared/storage/database.js'
 import { CONTENT_TYPES } from './audio-encoding.js'
@@ -63,9 +64,7 @@ export async function ttsRoutes(app: FastifyInstance, opts: TtsRouteOptions): Pr
   const voices = new VoicesService(db)
   const tts = new TtsService(db, opts.engine, voices)
   // The TTS definition declares 422 HTTPValidationError for bad input.
-  app.addHook('onRoute', (route) => {
-    route.config = { errorStyle: 'http_validation', ...route.config }
-  })
+  useErrorStyle(app, 'http_validation')
   const post = (response: object) => ({
     schema: { tags, body: PostedTts, response: { ...response, ...validationErrorResponses } },
   })

@@ -69,6 +69,13 @@ function fromFastifyError(err: FastifyError, request: FastifyRequest): ApiError 
   return new ApiError(500, 'internal_error', 'Internal server error', undefined, { cause: err })
 }
 
+/** Sets how validation failures answer on every route registered in this plugin from now on. */
+export function useErrorStyle(app: FastifyInstance, style: 'error_response' | 'http_validation'): void {
+  app.addHook('onRoute', (route) => {
+    route.config = { errorStyle: style, ...route.config }
+  })
+}
+
 export function sendError(request: FastifyRequest, reply: FastifyReply, error: ApiError): FastifyReply {
   const style = request.routeOptions.config?.errorStyle ?? 'error_response'
   if (error.issues) {
