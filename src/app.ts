@@ -57,7 +57,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       const given = req.headers['x-request-id']
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID()
     },
-    ajv: undefined,
   })
   app.addSchema(ErrorResponse)
   app.addSchema(HTTPValidationError)
