@@ -14,6 +14,11 @@ export class ArchiveError extends Error {
   }
 }
 
+/** A failed system call (disk full, permissions, missing file): the server's problem, not the archive's. */
+export function isSystemError(err: unknown): boolean {
+  return err instanceof Error && typeof (err as NodeJS.ErrnoException).syscall === 'string'
+}
+
 export interface ArchiveLimits {
   /** Most files (directories excluded) one archive may hold. */
   maxEntries: number
@@ -64,10 +69,19 @@ export class Budget {
     if (this.entries > this.limits.maxEntries) {
       throw new ArchiveError('too_many_entries', `archive holds more than ${this.limits.maxEntries} files`)
     }
-    if (declaredSize !== undefined && declaredSize > this.limits.maxEntryBytes) {
+    if (declaredSize === undefined) return
+    if (declaredSize > this.limits.maxEntryBytes) {
       throw new ArchiveError(
         'too_large',
         `archive entry ${path} is ${declaredSize} bytes, over ${this.limits.maxEntryBytes}`,
+      )
+    }
+    // Both readers hold entries to their declared size (tar by construction, yauzl by
+    // validateEntrySizes), so an honest total over the limit can be refused before expanding it.
+    if (this.total + declaredSize > this.limits.maxTotalBytes) {
+      throw new ArchiveError(
+        'too_large',
+        `archive expands past ${this.limits.maxTotalBytes} bytes (decompression bomb?)`,
       )
     }
   }

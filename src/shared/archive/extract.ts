@@ -1,8 +1,13 @@
-import { ArchiveError, DEFAULT_LIMITS, type ArchiveEntry, type ArchiveLimits } from './archive-paths.js'
-import { readTar } from './tar.js'
-import { readZip } from './zip.js'
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { ArchiveError, Budget, DEFAULT_LIMITS, type ArchiveEntry, type ArchiveLimits } from './archive-paths.js'
+import { Output, type ExtractedFile } from './output.js'
+import { extractTar } from './tar.js'
+import { extractZip } from './unzip.js'
 
 export { ArchiveError, DEFAULT_LIMITS, type ArchiveEntry, type ArchiveLimits } from './archive-paths.js'
+export type { ExtractedFile } from './output.js'
 
 export type ArchiveKind = 'zip' | 'tar' | 'tar.gz' | 'tar.bz2' | 'tar.xz'
 
@@ -21,24 +26,60 @@ export function sniffArchive(buf: Buffer): ArchiveKind | undefined {
   return undefined
 }
 
-/** Extracts every regular file, in memory, or throws ArchiveError naming the problem. */
+const TAR_COMPRESSION = { tar: 'none', 'tar.gz': 'gzip', 'tar.bz2': 'bzip2', 'tar.xz': 'xz' } as const
+
+/**
+ * Extracts every regular file of the archive at `archivePath` into `destDir`
+ * (created if missing), or throws ArchiveError. Member names never reach the
+ * file system: each file is written as `${destDir}/${index}`. On failure every
+ * file written so far is removed. Aborting `signal` stops the extraction and
+ * rejects with the signal's reason; a failing system call (disk full,
+ * permissions, missing archive) is rethrown as is, since it says nothing
+ * about the archive.
+ */
+export async function extractArchiveToDir(
+  archivePath: string,
+  kind: ArchiveKind,
+  destDir: string,
+  limits: ArchiveLimits = DEFAULT_LIMITS,
+  signal?: AbortSignal,
+): Promise<ExtractedFile[]> {
+  signal?.throwIfAborted()
+  const dir = resolve(destDir)
+  await mkdir(dir, { recursive: true })
+  const out = new Output(dir, new Budget(limits), signal)
+  try {
+    if (kind === 'zip') await extractZip(archivePath, out)
+    else if (Object.hasOwn(TAR_COMPRESSION, kind)) await extractTar(archivePath, TAR_COMPRESSION[kind], out)
+    else throw new ArchiveError('unsupported', `unsupported archive kind ${String(kind)}`)
+    signal?.throwIfAborted()
+    return out.files
+  } catch (err) {
+    await out.discard()
+    // pipeline() rejects an abort with its own AbortError; callers expect the reason they gave.
+    if (signal?.aborted) throw signal.reason
+    throw err
+  }
+}
+
+/**
+ * Extracts every regular file, in memory, or throws ArchiveError naming the problem.
+ * @deprecated Holds the archive and all its contents in memory; use extractArchiveToDir.
+ */
 export async function extractArchive(
   buf: Buffer,
   kind: ArchiveKind,
   limits: ArchiveLimits = DEFAULT_LIMITS,
 ): Promise<ArchiveEntry[]> {
-  switch (kind) {
-    case 'zip':
-      return readZip(buf, limits)
-    case 'tar':
-      return readTar(buf, 'none', limits)
-    case 'tar.gz':
-      return readTar(buf, 'gzip', limits)
-    case 'tar.bz2':
-      return readTar(buf, 'bzip2', limits)
-    case 'tar.xz':
-      return readTar(buf, 'xz', limits)
-    default:
-      throw new ArchiveError('unsupported', `unsupported archive kind ${String(kind)}`)
+  const work = await mkdtemp(join(tmpdir(), 'prosodia-archive-'))
+  try {
+    const archive = join(work, 'archive')
+    await writeFile(archive, buf, { mode: 0o600 })
+    const files = await extractArchiveToDir(archive, kind, join(work, 'files'), limits)
+    const entries: ArchiveEntry[] = []
+    for (const f of files) entries.push({ path: f.path, data: await readFile(f.file) })
+    return entries
+  } finally {
+    await rm(work, { recursive: true, force: true })
   }
 }
