@@ -3,9 +3,21 @@ import { defineConfig } from 'vitest/config'
 export default defineConfig({
   test: {
     projects: [
+      // Pure logic next to the code: fakes only, no files, sockets, threads or databases.
       { extends: true, test: { name: 'unit', include: ['src/**/*.test.ts'] } },
-      { extends: true, test: { name: 'integration', include: ['test/integration/**/*.test.ts'], testTimeout: 30_000 } },
+      // One process: apps built per domain with inject() or a local port, real databases, threads and engines.
+      {
+        extends: true,
+        test: {
+          name: 'integration',
+          include: ['test/integration/**/*.test.ts', 'test/engines/**/*.test.ts'],
+          testTimeout: 30_000,
+        },
+      },
+      // The official hume SDKs against the in-process server.
       { extends: true, test: { name: 'contract', include: ['test/contract/**/*.test.ts'], testTimeout: 30_000 } },
+      // Child processes (the server as users start it, crashes) and model evaluation on held-out data.
+      { extends: true, test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], testTimeout: 60_000 } },
     ],
     // 2-core machines: more workers only contend for the same cores.
     maxWorkers: 2,

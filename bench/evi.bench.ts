@@ -14,11 +14,10 @@ import os from 'node:os'
 import path from 'node:path'
 import autocannon, { type Result } from 'autocannon'
 import Fastify, { type FastifyInstance } from 'fastify'
-import { buildApp } from '../src/app.js'
+import { pino } from 'pino'
+import { appDeps, buildApp } from '../src/app.js'
 import { loadConfig } from '../src/config.js'
-import { AccountService } from '../src/shared/auth/accounts.service.js'
-import { openDb } from '../src/shared/storage/db.js'
-import { migrateToLatest } from '../src/shared/storage/migrate.js'
+import { createRuntime } from '../src/runtime.js'
 import { writeSection } from './lib/report.js'
 
 const CONNECTIONS = 32
@@ -69,18 +68,17 @@ interface Measured {
 
 async function startOurs(dir: string) {
   const config = loadConfig({ PROSODIA_DATA_DIR: dir })
-  const db = openDb(`sqlite:${path.join(dir, 'bench.db')}`)
-  await migrateToLatest(db)
-  const account = await new AccountService(db.kysely, config.tokenTtlSeconds).create('bench')
-  const app = await buildApp({ config, db, logger: false })
+  const rt = await createRuntime(config, { log: pino({ level: 'silent' }) })
+  const account = await rt.accounts.create('bench')
+  const app = await buildApp({ ...appDeps(rt, ['evi']), logger: false })
   // The same app and data with the list-page cache off: what every request costs after a write.
-  const uncached = await buildApp({ config: { ...config, pageCacheBytes: 0 }, db, logger: false })
+  const uncached = await buildApp({ ...appDeps(rt, ['evi']), evi: { services: rt.evi }, logger: false })
   const uncachedUrl = await uncached.listen({ host: '127.0.0.1', port: 0 })
   const floor = { body: '' }
   app.get(FLOOR_PATH, async (_req, reply) => reply.type(JSON_TYPE).send(floor.body))
   const url = await app.listen({ host: '127.0.0.1', port: 0 })
   const headers = { 'x-hume-api-key': account.api_key, 'content-type': 'application/json' }
-  return { app, uncached, uncachedUrl, db, url, headers, floor }
+  return { app, uncached, uncachedUrl, rt, url, headers, floor }
 }
 
 /** Creates a prompt, a tool and a config referencing both, CONFIGS times, through the API itself. */
@@ -291,7 +289,7 @@ async function main(): Promise<void> {
     await bareServer?.close()
     await ours.app.close()
     await ours.uncached.close()
-    await ours.db.close()
+    await ours.rt.close()
     fs.rmSync(dir, { recursive: true, force: true })
   }
 }

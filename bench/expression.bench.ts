@@ -7,13 +7,12 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { buildApp } from '../src/app.js'
+import { pino } from 'pino'
+import { appDeps, buildApp } from '../src/app.js'
 import { loadConfig } from '../src/config.js'
 import { predictText } from '../src/domains/expression/batch.predict.js'
 import { loadLanguageModel } from '../src/domains/expression/language/model-path.js'
-import { AccountService } from '../src/shared/auth/accounts.service.js'
-import { openDb } from '../src/shared/storage/db.js'
-import { migrateToLatest } from '../src/shared/storage/migrate.js'
+import { createRuntime } from '../src/runtime.js'
 import { REPO_ROOT, writeSection } from './lib/report.js'
 
 const pct = (xs: number[], p: number) => {
@@ -55,11 +54,11 @@ async function main() {
 
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'prosodia-bench-expr-'))
   const config = loadConfig({ PROSODIA_DATA_DIR: dir, LOG_LEVEL: 'error' })
-  const db = openDb(`sqlite:${path.join(dir, 'bench.db')}`)
-  await migrateToLatest(db)
-  const account = await new AccountService(db.kysely, config.tokenTtlSeconds).create('bench')
-  const app = await buildApp({ config, db, logger: false, expression: { pollMs: 50 } })
+  const rt = await createRuntime(config, { log: pino({ level: 'silent' }), worker: { pollMs: 50 } })
+  const account = await rt.accounts.create('bench')
+  const app = await buildApp({ ...appDeps(rt, ['expression']), logger: false })
   await app.ready()
+  rt.startWorkers()
   const headers = { 'x-hume-api-key': account.api_key }
   const submit = async (text: string) =>
     (await app.inject({ method: 'POST', url: '/v0/batch/jobs', payload: { text: [text] }, headers })).json()
@@ -125,7 +124,7 @@ async function main() {
     writeSection({ section: 'Expression Measurement', command: 'npx tsx bench/expression.bench.ts', body })
   } finally {
     await app.close()
-    await db.close()
+    await rt.close()
     fs.rmSync(dir, { recursive: true, force: true })
   }
 }

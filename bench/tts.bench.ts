@@ -8,14 +8,13 @@
  *   BENCH_RUNS=5 npx tsx bench/tts.bench.ts   # fewer repetitions for a quick look
  */
 import { Worker } from 'node:worker_threads'
-import { buildApp } from '../src/app.js'
+import { pino } from 'pino'
+import { appDeps, buildApp } from '../src/app.js'
 import { loadConfig } from '../src/config.js'
-import { AccountService } from '../src/shared/auth/accounts.service.js'
-import { selectTtsEngine } from '../src/shared/engines/tts-engine-select.js'
-import type { TtsEngine, VoiceSpec } from '../src/shared/engines/tts-engine.js'
-import { kokoroModelPath } from '../src/shared/engines/tts-kokoro-engine.js'
-import { openDb } from '../src/shared/storage/db.js'
-import { migrateToLatest } from '../src/shared/storage/migrate.js'
+import { createEngine } from '../src/domains/tts/engines/engine-select.js'
+import type { TtsEngine, VoiceSpec } from '../src/domains/tts/engines/engine.js'
+import { kokoroModelPath } from '../src/domains/tts/engines/kokoro-engine.js'
+import { createRuntime } from '../src/runtime.js'
 import { PRESET_VOICES } from '../src/domains/tts/voice-presets.js'
 import { writeSection } from './lib/report.js'
 
@@ -143,20 +142,15 @@ async function main(): Promise<void> {
     PROSODIA_DATA_DIR: '/tmp/prosodia-bench',
     PROSODIA_MODELS_DIR: process.env.PROSODIA_MODELS_DIR ?? '/tmp/prosodia-bench/models',
   })
-  const db = openDb('sqlite::memory:')
-  await migrateToLatest(db)
-  const account = await new AccountService(db.kysely, config.tokenTtlSeconds).create('bench')
-  const app = await buildApp({ config, db, logger: false })
+  const rt = await createRuntime(config, { log: pino({ level: 'silent' }), engine: { name: 'flite' } })
+  const account = await rt.accounts.create('bench')
+  const app = await buildApp({ ...appDeps(rt, ['tts']), logger: false })
   const base = new URL(await app.listen({ host: '127.0.0.1', port: 0 }))
   const header = [
     '| Engine | Request | Direct first chunk p50 (ms) | Server first byte p50 (ms) | Direct RTF p50 | Server RTF p50 | Server/direct time |',
     '| --- | --- | ---: | ---: | ---: | ---: | ---: |',
   ]
-  const rows = await benchEngine(
-    await selectTtsEngine({ modelsDir: config.modelsDir, prefer: 'flite' }),
-    base,
-    account.api_key,
-  )
+  const rows = await benchEngine(await createEngine({ name: 'flite' }), base, account.api_key)
   const kokoro = kokoroModelPath(config.modelsDir)
   const notes = [
     'RTF = synthesis wall time / audio duration (lower is faster). "Server" is POST /v0/tts/stream/file',
@@ -170,7 +164,7 @@ async function main(): Promise<void> {
       : 'Kokoro: not measured — no weights in PROSODIA_MODELS_DIR on this machine (offline; `npx prosodia models pull kokoro` needs the network).',
   ]
   await app.close()
-  await db.close()
+  await rt.close()
   // Its message port would otherwise keep the process alive after the report is written.
   await client.terminate()
   writeSection({

@@ -3,56 +3,74 @@ import swagger from '@fastify/swagger'
 import websocket from '@fastify/websocket'
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import type { Config } from './config.js'
-import { eviRoutes } from './domains/evi/evi.routes.js'
-import { ttsRoutes } from './domains/tts/tts.routes.js'
 import { expressionRoutes } from './domains/expression/batch.routes.js'
-import type { BatchTuning } from './domains/expression/batch.runtime.js'
-import {
-  BASE_VOICE_PRESETS,
-  customVoiceLookup,
-  firstOf,
-  presetVoiceLookup,
-  type VoiceLookup,
-} from './domains/evi/voice-lookup.js'
-import { AccountService } from './shared/auth/accounts.service.js'
-import { selectTtsEngine } from './shared/engines/tts-engine-select.js'
-import { installAuth } from './shared/http/auth.js'
+import type { BatchService } from './domains/expression/batch.service.js'
+import { eviRoutes } from './domains/evi/evi.routes.js'
+import type { EviServices } from './domains/evi/evi.services.js'
+import { ttsRoutes } from './domains/tts/tts.routes.js'
+import type { TtsService } from './domains/tts/tts.service.js'
+import type { Synthesizer } from './domains/tts/tts.synthesizer.js'
+import type { VoicesService } from './domains/tts/voices.service.js'
+import type { Runtime } from './runtime.js'
+import type { AccountService } from './shared/auth/accounts.service.js'
+import { installAuth, redactUrl } from './shared/http/auth.js'
 import { installErrorHandling } from './shared/http/error-handler.js'
+import { installJsonParser } from './shared/http/json-parser.js'
+import type { PageCache } from './shared/http/page-cache.js'
 import { ErrorResponse, HTTPValidationError } from './shared/http/schemas.js'
+import type { SocketGuard } from './shared/http/sockets.js'
 import { registerSystemRoutes, type HealthContributor } from './shared/http/system.routes.js'
 import { installValidation } from './shared/http/validation.js'
-import type { Db } from './shared/storage/db.js'
-import { ttsVoiceLookup } from './voice-library.js'
 
 export const VERSION = '0.1.0'
 
+/** Everything the HTTP API needs, built elsewhere (runtime.ts); a domain left out has no routes. */
 export interface AppDeps {
   config: Config
-  db: Db
+  accounts: AccountService
+  sockets: SocketGuard
+  /** The database dialect, reported by /healthz. */
+  dialect: string
   /** A pino logger options object, `false` to silence, or omitted for the config's level. */
   logger?: FastifyServerOptions['logger']
   health?: HealthContributor[]
-  /** Extra voices a config may name (e.g. the TTS voice library), tried after EVI's own. */
-  voiceLookups?: VoiceLookup[]
-  /** Expression batch worker settings (threads, lease, input limits); defaults suit production. */
-  expression?: BatchTuning
+  evi?: { services: EviServices; pageCache?: PageCache }
+  tts?: { service: TtsService; synth: Synthesizer; voices: VoicesService }
+  expression?: { batch: BatchService }
+}
+
+export type Domain = 'evi' | 'tts' | 'expression'
+
+/** The app's dependencies from a runtime, with all domains or only some (tests of one domain). */
+export function appDeps(rt: Runtime, domains: readonly Domain[] = ['evi', 'tts', 'expression']): AppDeps {
+  return {
+    config: rt.config,
+    accounts: rt.accounts,
+    sockets: rt.sockets,
+    dialect: rt.db.dialect,
+    health: rt.health,
+    ...(domains.includes('evi') ? { evi: { services: rt.evi, pageCache: rt.pageCache } } : {}),
+    ...(domains.includes('tts') ? { tts: rt.tts } : {}),
+    ...(domains.includes('expression') ? { expression: rt.expression } : {}),
+  }
 }
 
 const REQUEST_ID = /^[\w.-]{1,128}$/
 
-/** Builds the whole HTTP API. No listen(), no globals: tests call this and use inject(). */
+/** Builds the whole HTTP API from its dependencies. No listen(), no globals: tests call this and use inject(). */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
-  const { config, db } = deps
+  const { config } = deps
+  const limits = config.limits
   const app = Fastify({
     logger: deps.logger ?? {
       level: config.logLevel,
       redact: ['req.headers["x-hume-api-key"]', 'req.headers.authorization'],
       serializers: {
         // Sockets carry credentials in the query string; keep them out of the logs.
-        req: (req) => ({ method: req.method, url: req.url.replace(/(api_key|access_token)=[^&]*/g, '$1=[redacted]') }),
+        req: (req) => ({ method: req.method, url: redactUrl(req.url) }),
       },
     },
-    bodyLimit: config.bodyLimit,
+    bodyLimit: limits.bodyBytes,
     genReqId: (req) => {
       const given = req.headers['x-request-id']
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID()
@@ -60,7 +78,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   })
   app.addSchema(ErrorResponse)
   app.addSchema(HTTPValidationError)
-  installValidation(app, [ErrorResponse, HTTPValidationError])
+  installValidation(app)
+  installJsonParser(app, limits.jsonDepth)
   installErrorHandling(app)
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id)
@@ -74,30 +93,26 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
   })
 
-  const accounts = new AccountService(db.kysely, config.tokenTtlSeconds)
-  installAuth(app, accounts)
-  // Kokoro when its weights are in the models dir, else the embedded flite engine; /healthz says which.
-  const ttsEngine = await selectTtsEngine({ modelsDir: config.modelsDir })
-  const ttsHealth: HealthContributor = () => ({ tts: { engine: ttsEngine.name, sample_rate: ttsEngine.sampleRate } })
+  installAuth(app, deps.accounts)
   await registerSystemRoutes(app, {
-    accounts,
-    dialect: db.dialect,
+    accounts: deps.accounts,
+    dialect: deps.dialect,
     version: VERSION,
-    health: [...(deps.health ?? []), ttsHealth],
-    bodyLimit: config.bodyLimit,
+    health: deps.health ?? [],
+    bodyLimit: limits.bodyBytes,
   })
-  // The TTS library first: those are the voices Prosodia can speak. EVI's legacy base voices
-  // (ITO, DACHER, ...) and custom voices remain nameable for configs written against them.
-  const voices = firstOf(
-    ttsVoiceLookup(db.kysely),
-    presetVoiceLookup(BASE_VOICE_PRESETS),
-    customVoiceLookup(db.kysely),
-    ...(deps.voiceLookups ?? []),
-  )
-  await app.register(eviRoutes, { db: db.kysely, voices, pageCacheBytes: config.pageCacheBytes })
-  // One WebSocket server for the whole app (TTS stream/input; EVI chat can share it).
-  await app.register(websocket)
-  await app.register(ttsRoutes, { db: db.kysely, engine: ttsEngine })
-  await app.register(expressionRoutes, { db: db.kysely, config, tuning: deps.expression })
+  // One WebSocket server for the whole app; its maxPayload bounds every client message.
+  await app.register(websocket, { options: { maxPayload: limits.wsMessageBytes } })
+  if (deps.evi) await app.register(eviRoutes, deps.evi)
+  if (deps.tts) {
+    await app.register(ttsRoutes, {
+      tts: deps.tts.service,
+      synth: deps.tts.synth,
+      voices: deps.tts.voices,
+      sockets: deps.sockets,
+      streamInput: { jsonDepth: limits.jsonDepth, pendingChars: limits.ttsRequestChars },
+    })
+  }
+  if (deps.expression) await app.register(expressionRoutes, { batch: deps.expression.batch, limits })
   return app
 }

@@ -1,4 +1,48 @@
+import { availableParallelism } from 'node:os'
 import path from 'node:path'
+
+/**
+ * Every bound on input that can grow. Each has an environment variable (named beside it) and a
+ * default that suits one machine; the README lists them all.
+ */
+export interface Limits {
+  /** PROSODIA_BODY_LIMIT: largest non-upload request body, bytes. */
+  readonly bodyBytes: number
+  /** PROSODIA_JSON_MAX_DEPTH: deepest nesting of objects/arrays in any JSON body or socket message. */
+  readonly jsonDepth: number
+  /** PROSODIA_UPLOAD_MAX_FILE_BYTES: largest uploaded file (multipart part) or downloaded URL, bytes. */
+  readonly uploadFileBytes: number
+  /** PROSODIA_UPLOAD_MAX_REQUEST_BYTES: largest total of the files of one multipart request, bytes. */
+  readonly uploadRequestBytes: number
+  /** PROSODIA_UPLOAD_MAX_FILES: most files in one multipart request. */
+  readonly uploadFiles: number
+  /** PROSODIA_BATCH_MAX_FILE_CHARS: most characters analysed from one text file (or `text` entry). */
+  readonly batchFileChars: number
+  /** PROSODIA_BATCH_MAX_JOB_CHARS: most characters analysed in one batch job, all sources together. */
+  readonly batchJobChars: number
+  /** PROSODIA_BATCH_MAX_PREDICTIONS: most predictions (words, sentences, entities...) one job returns. */
+  readonly batchPredictions: number
+  /** PROSODIA_ARCHIVE_MAX_ENTRIES / _MAX_ENTRY_BYTES / _MAX_TOTAL_BYTES: the archive (bomb) guard. */
+  readonly archiveEntries: number
+  readonly archiveEntryBytes: number
+  readonly archiveTotalBytes: number
+  /** PROSODIA_EVI_MAX_CONFIG_BYTES: largest config once its prompt and tools are expanded (JSON bytes). */
+  readonly eviConfigBytes: number
+  /** PROSODIA_EVI_MAX_PAGE_BYTES: largest serialised EVI list page; a larger one asks for a smaller page_size. */
+  readonly eviPageBytes: number
+  /** PROSODIA_TTS_MAX_REQUEST_CHARS: most characters of speech one TTS request renders (text × generations). */
+  readonly ttsRequestChars: number
+  /** PROSODIA_TTS_MAX_QUEUE: TTS renders waiting for a thread before new ones answer 503. */
+  readonly ttsQueue: number
+  /** PROSODIA_WS_IDLE_TIMEOUT_MS: a socket with no client message and no work in progress for this long is closed. */
+  readonly wsIdleMs: number
+  /** PROSODIA_WS_MAX_MESSAGES_PER_SECOND: sustained client messages per second per socket (bursts of 2 s allowed). */
+  readonly wsMessagesPerSecond: number
+  /** PROSODIA_WS_MAX_MESSAGE_BYTES: largest client message on a socket. */
+  readonly wsMessageBytes: number
+  /** PROSODIA_WS_MAX_SOCKETS_PER_ACCOUNT: concurrent sockets one account may hold on this server. */
+  readonly wsSocketsPerAccount: number
+}
 
 /** Everything the server reads from its environment, validated once at start-up. */
 export interface Config {
@@ -10,26 +54,25 @@ export interface Config {
   /** If set, an account authenticated by this key is ensured at start (dev and CI). */
   readonly bootstrapApiKey: string | undefined
   readonly logLevel: string
-  /** Largest accepted request body, bytes. */
-  readonly bodyLimit: number
   /** Lifetime of `/oauth2-cc/token` access tokens, seconds. */
   readonly tokenTtlSeconds: number
   readonly modelsDir: string
+  /** Where blobs (uploads, results, artifacts) live: `$PROSODIA_DATA_DIR/blobs` by default. */
+  readonly blobDir: string
   /** Hosts or CIDRs that outbound fetches may reach even though they are private (SSRF allow-list). */
   readonly fetchAllowList: readonly string[]
   /** Bytes of serialised EVI list pages kept per process (0: off); the database keeps them correct. */
   readonly pageCacheBytes: number
-  /** Inference worker threads of the batch API; undefined: one per core; 0: in-process. */
-  readonly expressionThreads: number | undefined
+  /** PROSODIA_TTS_THREADS: synthesis worker threads (0: on the event loop, for debugging). */
+  readonly ttsThreads: number
+  /** PROSODIA_EXPRESSION_THREADS: batch worker threads (extraction, inference); 0: on the event loop. */
+  readonly expressionThreads: number
   /** How long a claimed queue job stays leased: how soon a job held by a killed process runs again. */
-  readonly queueLeaseMs: number | undefined
+  readonly queueLeaseMs: number
+  readonly limits: Limits
 }
 
 export class ConfigError extends Error {}
-
-function optionalInteger(env: NodeJS.ProcessEnv, name: string, min: number, max: number): number | undefined {
-  return env[name] === undefined || env[name] === '' ? undefined : integer(env, name, 0, min, max)
-}
 
 function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
   const raw = env[name]
@@ -41,12 +84,45 @@ function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: nu
   return value
 }
 
+const KB = 1024
+const MB = 1024 * KB
+const GB = 1024 * MB
+
+function loadLimits(env: NodeJS.ProcessEnv): Limits {
+  const n = (name: string, fallback: number, min: number, max: number) => integer(env, name, fallback, min, max)
+  const limits: Limits = {
+    bodyBytes: n('PROSODIA_BODY_LIMIT', MB, KB, GB),
+    jsonDepth: n('PROSODIA_JSON_MAX_DEPTH', 32, 4, 256),
+    uploadFileBytes: n('PROSODIA_UPLOAD_MAX_FILE_BYTES', 100 * MB, KB, 16 * GB),
+    uploadRequestBytes: n('PROSODIA_UPLOAD_MAX_REQUEST_BYTES', GB, KB, 64 * GB),
+    uploadFiles: n('PROSODIA_UPLOAD_MAX_FILES', 100, 1, 10_000),
+    batchFileChars: n('PROSODIA_BATCH_MAX_FILE_CHARS', 200_000, 1, 100_000_000),
+    batchJobChars: n('PROSODIA_BATCH_MAX_JOB_CHARS', 2_000_000, 1, 1_000_000_000),
+    batchPredictions: n('PROSODIA_BATCH_MAX_PREDICTIONS', 200_000, 1, 100_000_000),
+    archiveEntries: n('PROSODIA_ARCHIVE_MAX_ENTRIES', 1000, 1, 1_000_000),
+    archiveEntryBytes: n('PROSODIA_ARCHIVE_MAX_ENTRY_BYTES', 50 * MB, 1, 16 * GB),
+    archiveTotalBytes: n('PROSODIA_ARCHIVE_MAX_TOTAL_BYTES', 200 * MB, 1, 64 * GB),
+    eviConfigBytes: n('PROSODIA_EVI_MAX_CONFIG_BYTES', 512 * KB, KB, 64 * MB),
+    eviPageBytes: n('PROSODIA_EVI_MAX_PAGE_BYTES', 8 * MB, 64 * KB, GB),
+    ttsRequestChars: n('PROSODIA_TTS_MAX_REQUEST_CHARS', 20_000, 100, 10_000_000),
+    ttsQueue: n('PROSODIA_TTS_MAX_QUEUE', 64, 1, 100_000),
+    wsIdleMs: n('PROSODIA_WS_IDLE_TIMEOUT_MS', 600_000, 1000, 86_400_000),
+    wsMessagesPerSecond: n('PROSODIA_WS_MAX_MESSAGES_PER_SECOND', 50, 1, 100_000),
+    wsMessageBytes: n('PROSODIA_WS_MAX_MESSAGE_BYTES', MB, KB, 256 * MB),
+    wsSocketsPerAccount: n('PROSODIA_WS_MAX_SOCKETS_PER_ACCOUNT', 16, 1, 100_000),
+  }
+  if (limits.uploadRequestBytes < limits.uploadFileBytes)
+    throw new ConfigError('PROSODIA_UPLOAD_MAX_REQUEST_BYTES must be at least PROSODIA_UPLOAD_MAX_FILE_BYTES')
+  return Object.freeze(limits)
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const dataDir = path.resolve(env.PROSODIA_DATA_DIR || './data')
   const databaseUrl = env.DATABASE_URL || undefined
   if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl) && !databaseUrl.startsWith('sqlite:')) {
     throw new ConfigError('DATABASE_URL must be a postgres:// URL (or sqlite:PATH)')
   }
+  const cores = availableParallelism()
   return Object.freeze({
     host: env.HOST || '127.0.0.1',
     port: integer(env, 'PORT', 8000, 0, 65535),
@@ -54,17 +130,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl,
     bootstrapApiKey: env.PROSODIA_API_KEY || undefined,
     logLevel: env.LOG_LEVEL || 'info',
-    bodyLimit: integer(env, 'PROSODIA_BODY_LIMIT', 1024 * 1024, 1024, 1024 * 1024 * 1024),
     tokenTtlSeconds: integer(env, 'PROSODIA_TOKEN_TTL_SECONDS', 1800, 1, 86400 * 30),
     modelsDir: path.resolve(env.PROSODIA_MODELS_DIR || path.join(dataDir, 'models')),
+    blobDir: path.resolve(env.PROSODIA_BLOB_DIR || path.join(dataDir, 'blobs')),
     fetchAllowList: Object.freeze(
       (env.PROSODIA_FETCH_ALLOW || '')
         .split(',')
         .map((s) => s.trim())
         .filter(Boolean),
     ),
-    pageCacheBytes: integer(env, 'PROSODIA_PAGE_CACHE_BYTES', 32 * 1024 * 1024, 0, 1024 * 1024 * 1024),
-    expressionThreads: optionalInteger(env, 'PROSODIA_EXPRESSION_THREADS', 0, 256),
-    queueLeaseMs: optionalInteger(env, 'PROSODIA_QUEUE_LEASE_MS', 1000, 3_600_000),
+    pageCacheBytes: integer(env, 'PROSODIA_PAGE_CACHE_BYTES', 32 * MB, 0, GB),
+    ttsThreads: integer(env, 'PROSODIA_TTS_THREADS', cores, 0, 256),
+    expressionThreads: integer(env, 'PROSODIA_EXPRESSION_THREADS', cores, 0, 256),
+    queueLeaseMs: integer(env, 'PROSODIA_QUEUE_LEASE_MS', 30_000, 1000, 3_600_000),
+    limits: loadLimits(env),
   })
 }

@@ -1,30 +1,23 @@
-import { buildApp } from './app.js'
+// `npm start`: the HTTP API and the queue workers in one process, on the embedded defaults.
+import { buildApp, appDeps } from './app.js'
 import { loadConfig } from './config.js'
-import { AccountService } from './shared/auth/accounts.service.js'
-import { databaseUrlFor, openDb } from './shared/storage/db.js'
-import { migrateToLatest } from './shared/storage/migrate.js'
+import { createRuntime } from './runtime.js'
 
 const config = loadConfig(process.env)
-const db = openDb(databaseUrlFor(config))
-await migrateToLatest(db)
-if (config.bootstrapApiKey) {
-  await new AccountService(db.kysely, config.tokenTtlSeconds).ensure('default', config.bootstrapApiKey)
-}
-const app = await buildApp({
-  config,
-  db,
-  expression: { threads: config.expressionThreads, leaseMs: config.queueLeaseMs },
-})
+const runtime = await createRuntime(config)
+if (config.bootstrapApiKey) await runtime.accounts.ensure('default', config.bootstrapApiKey)
+const app = await buildApp(appDeps(runtime))
+runtime.startWorkers()
 
 let closing = false
 async function shutdown(signal: string): Promise<void> {
   if (closing) return
   closing = true
   app.log.info({ signal }, 'shutting down')
-  // Stop accepting, let in-flight requests finish, then release the database.
+  // Stop accepting, let in-flight requests finish, then stop workers, threads and the database.
   const timer = setTimeout(() => process.exit(1), 10_000).unref()
   await app.close()
-  await db.close()
+  await runtime.close()
   clearTimeout(timer)
   process.exit(0)
 }

@@ -1,7 +1,7 @@
 // `prosodia models pull kokoro`: fetches model weights into PROSODIA_MODELS_DIR.
 import { join } from 'node:path'
 import { loadConfig } from './config.js'
-import { DownloadError, downloadVerified, type DownloadProgress } from './shared/engines/model-download.js'
+import { DownloadError, downloadVerified, type DownloadProgress } from './shared/models/model-download.js'
 
 /**
  * Kokoro-82M v1.0 as ONNX (Apache-2.0). The int8 dynamically quantized export (~92 MB) is the

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely'
 import type { VoiceLookup } from './domains/evi/voice-lookup.js'
-import { findVoice, ttsDb } from './domains/tts/tts.repo.js'
+import { findVoice } from './domains/tts/tts.repo.js'
 import { PRESET_VOICES } from './domains/tts/voice-presets.js'
 import type { Database } from './shared/storage/database.js'
 
@@ -18,7 +18,7 @@ export function ttsVoiceLookup(db: Kysely<Database>): VoiceLookup {
         if (preset) return { id: preset.id, name: preset.name, provider: 'HUME_AI' }
       }
       if (ref.provider === 'HUME_AI') return undefined
-      const saved = await findVoice(ttsDb(db), accountId, 'id' in ref ? { id: ref.id } : { name: ref.name })
+      const saved = await findVoice(db, accountId, 'id' in ref ? { id: ref.id } : { name: ref.name })
       return saved ? { id: saved.id, name: saved.name, provider: 'CUSTOM_VOICE' } : undefined
     },
   }

@@ -30,7 +30,11 @@ describe.each(dialects())('hume@0.15.17 expressionMeasurement.batch on %s', (dia
     await new Promise<void>((r) => media.listen(0, '127.0.0.1', r))
     mediaBase = `http://127.0.0.1:${(media.address() as AddressInfo).port}`
     // The media server is on loopback, so the SSRF guard must be told to allow it.
-    t = await createTestApp(dialect, { fetchAllowList: ['127.0.0.1'] }, { expression: { threads: 0, pollMs: 20 } })
+    t = await createTestApp(dialect, {
+      config: { fetchAllowList: ['127.0.0.1'] },
+      runtime: { worker: { pollMs: 20 } },
+      workers: true,
+    })
     base = await listen(t.app)
     hume = new HumeClient({ apiKey: t.alice.api_key, baseUrl: base })
   })

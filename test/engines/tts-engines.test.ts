@@ -6,11 +6,11 @@ import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { selectTtsEngine } from '../../src/shared/engines/tts-engine-select.js'
-import type { PcmChunk, SynthesisInput, TtsEngine, VoiceSpec } from '../../src/shared/engines/tts-engine.js'
-import { FliteEngine } from '../../src/shared/engines/tts-flite-engine.js'
-import { KokoroEngine } from '../../src/shared/engines/tts-kokoro-engine.js'
-import { wordTokens } from '../../src/shared/engines/tts-text.js'
+import { chooseEngine, createEngine } from '../../src/domains/tts/engines/engine-select.js'
+import type { PcmChunk, SynthesisInput, TtsEngine, VoiceSpec } from '../../src/domains/tts/engines/engine.js'
+import { FliteEngine } from '../../src/domains/tts/engines/flite-engine.js'
+import { KokoroEngine } from '../../src/domains/tts/engines/kokoro-engine.js'
+import { wordTokens } from '../../src/domains/tts/engines/text.js'
 import { decodeRun, SAMPLES_PER_TOKEN, writeSyntheticKokoro } from '../helpers/kokoro-synthetic.js'
 
 const VOICE: VoiceSpec = { v: 1, flite: 'slt', kokoro: [{ id: 'af_heart', weight: 1 }], pitch: 0, rate: 1, energy: 1 }
@@ -33,9 +33,10 @@ async function collect(
   return out
 }
 
+const open = (prefer: 'flite' | 'kokoro') => createEngine(chooseEngine({ modelsDir, prefer }))
 const ENGINES: [string, () => Promise<TtsEngine>][] = [
-  ['flite', () => selectTtsEngine({ modelsDir, prefer: 'flite' })],
-  ['kokoro (synthetic model)', () => selectTtsEngine({ modelsDir, prefer: 'kokoro' })],
+  ['flite', () => open('flite')],
+  ['kokoro (synthetic model)', () => open('kokoro')],
 ]
 
 describe.each(ENGINES)('engine conformance: %s', (_name, open) => {
@@ -114,7 +115,7 @@ describe('flite quick start', () => {
   const SENTENCE = 'The quick brown fox jumps over the lazy dog, then naps in the warm afternoon sun.'
 
   it('renders the first four words alone, with no pause where the halves meet', async () => {
-    const engine = await selectTtsEngine({ modelsDir, prefer: 'flite' })
+    const engine = await open('flite')
     const plain = await collect(engine, { text: SENTENCE })
     const quick = await collect(engine, { text: SENTENCE, quickStart: true })
     expect(quick.map((c) => c.text)).toEqual([
@@ -133,7 +134,7 @@ describe('flite quick start', () => {
   })
 
   it('leaves short first clauses whole', async () => {
-    const engine = await selectTtsEngine({ modelsDir, prefer: 'flite' })
+    const engine = await open('flite')
     const chunks = await collect(engine, { text: 'Hello there, my good friend.', quickStart: true })
     expect(chunks.map((c) => c.text)).toEqual(['Hello there,', 'my good friend.'])
   })
@@ -224,8 +225,10 @@ describe('kokoro on a synthetic model', () => {
 
 describe('engine selection', () => {
   it('picks Kokoro when the weights are present and flite otherwise', async () => {
-    expect((await selectTtsEngine({ modelsDir })).name).toBe('kokoro')
-    expect((await selectTtsEngine({ modelsDir: mkdtempSync(join(tmpdir(), 'prosodia-empty-')) })).name).toBe('flite')
-    expect(await selectTtsEngine({ modelsDir, prefer: 'flite' })).toBeInstanceOf(FliteEngine)
+    expect(chooseEngine({ modelsDir })).toEqual({ name: 'kokoro', modelPath })
+    const empty = mkdtempSync(join(tmpdir(), 'prosodia-empty-'))
+    expect(chooseEngine({ modelsDir: empty })).toEqual({ name: 'flite' })
+    expect(() => chooseEngine({ modelsDir: empty, prefer: 'kokoro' })).toThrow(/models pull kokoro/)
+    expect(await open('flite')).toBeInstanceOf(FliteEngine)
   })
 })

@@ -1,13 +1,19 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
 import type { FastifyInstance } from 'fastify'
-import { buildApp, type AppDeps } from '../../src/app.js'
-import { loadConfig, type Config } from '../../src/config.js'
-import { AccountService, type NewAccount } from '../../src/shared/auth/accounts.service.js'
+import { pino } from 'pino'
+import { appDeps, buildApp, type Domain } from '../../src/app.js'
+import { loadConfig, type Config, type Limits } from '../../src/config.js'
+import { createRuntime, type Runtime, type RuntimeOptions } from '../../src/runtime.js'
+import type { NewAccount } from '../../src/shared/auth/accounts.service.js'
 import { openDb, type Db, type Dialect } from '../../src/shared/storage/db.js'
 import { migrateToLatest } from '../../src/shared/storage/migrate.js'
 import { freshDatabaseUrl } from './dialects.js'
 
 export interface TestApp {
   app: FastifyInstance
+  rt: Runtime
   db: Db
   config: Config
   /** Two accounts, to prove that neither sees the other's resources. */
@@ -18,24 +24,38 @@ export interface TestApp {
   close: () => Promise<void>
 }
 
-export async function createTestApp(
-  dialect: Dialect = 'sqlite',
-  overrides: Partial<Config> = {},
-  extra: Partial<AppDeps> = {},
-): Promise<TestApp> {
+export interface TestAppOptions {
+  /** Config fields to override; `limits` merge into the defaults. */
+  config?: Partial<Omit<Config, 'limits'>> & { limits?: Partial<Limits> }
+  /** Which domains get routes (default: all). An EVI suite needs no TTS or batch routes. */
+  domains?: Domain[]
+  runtime?: RuntimeOptions
+  /** Start the queue worker (batch jobs run); off by default so suites without jobs poll nothing. */
+  workers?: boolean
+}
+
+/** A config for one test file: its own data dir (blobs, scratch), removed by close(). */
+export function testConfig(overrides: TestAppOptions['config'] = {}): Config {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'prosodia-test-'))
+  const base = loadConfig({ PROSODIA_DATA_DIR: dataDir, PROSODIA_TTS_THREADS: '1', PROSODIA_EXPRESSION_THREADS: '1' })
+  const { limits, ...rest } = overrides
+  return Object.freeze({ ...base, ...rest, limits: Object.freeze({ ...base.limits, ...limits }) })
+}
+
+export async function createTestApp(dialect: Dialect = 'sqlite', opts: TestAppOptions = {}): Promise<TestApp> {
   const { url, drop } = await freshDatabaseUrl(dialect)
-  const config: Config = { ...loadConfig({ PROSODIA_DATA_DIR: '/tmp/prosodia-test' }), ...overrides }
+  const config = testConfig(opts.config)
   const db = openDb(url)
   await migrateToLatest(db)
-  const accounts = new AccountService(db.kysely, config.tokenTtlSeconds)
-  const alice = await accounts.create('alice')
-  const bob = await accounts.create('bob')
-  // vitest's module runner cannot load TypeScript in worker threads, so inference runs in-process here;
-  // the crash test runs the real server, threads and all, as a child process.
-  const app = await buildApp({ config, db, logger: false, ...extra, expression: { threads: 0, ...extra.expression } })
+  const rt = await createRuntime(config, { db, log: pino({ level: 'silent' }), ...opts.runtime })
+  const alice = await rt.accounts.create('alice')
+  const bob = await rt.accounts.create('bob')
+  const app = await buildApp({ ...appDeps(rt, opts.domains), logger: false })
   await app.ready()
+  if (opts.workers) rt.startWorkers()
   return {
     app,
+    rt,
     db,
     config,
     alice,
@@ -43,14 +63,15 @@ export async function createTestApp(
     auth: (who = 'alice') => ({ 'x-hume-api-key': (who === 'alice' ? alice : bob).api_key }),
     close: async () => {
       await app.close()
+      await rt.close()
       await db.close()
       await drop()
+      rmSync(config.dataDir, { recursive: true, force: true })
     },
   }
 }
 
 /** Listens on an ephemeral port for SDK contract tests; returns the base URL. */
 export async function listen(app: FastifyInstance): Promise<string> {
-  const address = await app.listen({ host: '127.0.0.1', port: 0 })
-  return address
+  return app.listen({ host: '127.0.0.1', port: 0 })
 }

@@ -37,7 +37,7 @@ describe.each(dialects())('auth on %s', (dialect) => {
     let t: TestApp
     let baseUrl: string
     beforeAll(async () => {
-      t = await createTestApp(dialect, { tokenTtlSeconds: 900 })
+      t = await createTestApp(dialect, { config: { tokenTtlSeconds: 900 }, domains: ['evi'] })
       baseUrl = await listen(t.app)
       for (const who of ['alice', 'bob'] as const) {
         const res = await t.app.inject({
@@ -127,7 +127,7 @@ describe.each(dialects())('auth on %s', (dialect) => {
     beforeAll(async () => {
       vi.useFakeTimers({ toFake: ['Date'] })
       vi.setSystemTime(START)
-      t = await createTestApp(dialect, { tokenTtlSeconds: TTL })
+      t = await createTestApp(dialect, { config: { tokenTtlSeconds: TTL }, domains: ['evi'] })
     })
     afterAll(async () => {
       await t.close()

@@ -277,7 +277,7 @@ describe.each(dialects())('bad input on %s', (dialect) => {
   }
   let before: Record<string, unknown>
   beforeAll(async () => {
-    t = await createTestApp(dialect)
+    t = await createTestApp(dialect, { domains: ['evi'] })
     for (const resource of RESOURCES) seeded[resource] = await seed(t, resource)
     before = await view()
   })

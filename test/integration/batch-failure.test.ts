@@ -7,20 +7,42 @@ import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { pino } from 'pino'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import {
-  expressionDeadHandlers,
-  expressionHandlers,
-  type ExpressionJobs,
-} from '../../src/domains/expression/batch.jobs.js'
+import { expressionJobs, type BatchJobDeps, type ExpressionJobs } from '../../src/domains/expression/batch.jobs.js'
 import { markStarted } from '../../src/domains/expression/batch.repo.js'
 import { BatchService } from '../../src/domains/expression/batch.service.js'
-import { DEFAULT_LIMITS } from '../../src/shared/archive/extract.js'
 import { AccountService } from '../../src/shared/auth/accounts.service.js'
 import { SqlQueue } from '../../src/shared/queue/sql-queue.js'
+import { LocalBlobStore } from '../../src/shared/storage/blobs.js'
 import { openDb, type Db } from '../../src/shared/storage/db.js'
 import { migrateToLatest } from '../../src/shared/storage/migrate.js'
+import { createInlinePool } from '../../src/shared/workers/inline-pool.js'
+import { hostTasks } from '../../src/shared/workers/worker-host.js'
 import { expectUnionJob } from '../helpers/expression-wire.js'
 import { dialects, freshDatabaseUrl } from '../helpers/dialects.js'
+import { testConfig } from '../helpers/app.js'
+
+/** Batch deps whose worker tasks always throw, as a model bug would. */
+function brokenDeps(db: Db): BatchJobDeps & { service: BatchService } {
+  const config = testConfig({ fetchAllowList: ['127.0.0.1'] })
+  const queue = new SqlQueue<ExpressionJobs>(db.kysely)
+  const blobs = new LocalBlobStore(config.blobDir)
+  const explode = async () => Promise.reject(new Error('model exploded'))
+  const pool = createInlinePool(
+    'batch',
+    hostTasks({ 'expression.source': explode, 'expression.finalize': explode }, () => ({})),
+  )
+  const deps = {
+    db: db.kysely,
+    queue,
+    blobs,
+    pool,
+    limits: config.limits,
+    fetch: { allowList: config.fetchAllowList, timeoutMs: 2000 },
+    log: pino({ level: 'silent' }),
+    now: Date.now,
+  }
+  return { ...deps, service: new BatchService(deps) }
+}
 
 describe.each(dialects())('failed batch jobs on %s', (dialect) => {
   let db: Db
@@ -52,20 +74,13 @@ describe.each(dialects())('failed batch jobs on %s', (dialect) => {
 
   it('marks the job FAILED and posts the failure to callback_url', async () => {
     const account = await new AccountService(db.kysely, 60).create('a')
-    const service = new BatchService(db.kysely)
+    const deps = brokenDeps(db)
+    const { service, queue } = deps
     const { job_id } = await service.create(account.account_id, { text: ['boom'], callback_url: hook })
-    const queue = new SqlQueue<ExpressionJobs>(db.kysely)
-    const handlers = expressionHandlers({
-      db: db.kysely,
-      queue,
-      pool: { threads: 0, predict: async () => Promise.reject(new Error('model exploded')), close: async () => {} },
-      limits: { allowList: ['127.0.0.1'], maxDownloadBytes: 1024, fetchTimeoutMs: 2000, archive: DEFAULT_LIMITS },
-      log: pino({ level: 'silent' }),
-      now: Date.now,
-    })
+    const handlers = expressionJobs(deps)
     const inference = await queue.claim(['expression.inference'], 'test', 10_000)
     expect(inference?.payload).toEqual({ v: 1, jobId: job_id })
-    await handlers['expression.inference']({ v: 1, jobId: job_id }, inference as never)
+    await handlers['expression.inference'].handle({ v: 1, jobId: job_id }, inference as never)
 
     const job = await service.get(account.account_id, job_id)
     expectUnionJob(job)
@@ -73,30 +88,23 @@ describe.each(dialects())('failed batch jobs on %s', (dialect) => {
     await expect(service.predictions(account.account_id, job_id)).rejects.toMatchObject({ status: 400 })
 
     // Running the handler again (a re-delivery) changes nothing.
-    await handlers['expression.inference']({ v: 1, jobId: job_id }, inference as never)
+    await handlers['expression.inference'].handle({ v: 1, jobId: job_id }, inference as never)
     expect((await service.get(account.account_id, job_id)).state.status).toBe('FAILED')
 
     const callback = await queue.claim(['expression.callback'], 'test', 10_000)
     expect(callback?.payload).toEqual({ v: 1, jobId: job_id })
-    await handlers['expression.callback']({ v: 1, jobId: job_id }, callback as never)
+    await handlers['expression.callback'].handle({ v: 1, jobId: job_id }, callback as never)
     expect(received).toEqual([{ job_id, status: 'FAILED', message: 'internal error while processing the job' }])
   })
 
   it('a job left IN_PROGRESS when its every attempt failed ends FAILED through the dead-job hook', async () => {
     const account = await new AccountService(db.kysely, 60).create('b')
-    const service = new BatchService(db.kysely)
+    const deps = brokenDeps(db)
+    const { service } = deps
     const { job_id } = await service.create(account.account_id, { text: ['stuck'] })
     await markStarted(db.kysely, job_id, Date.now())
     expect((await service.get(account.account_id, job_id)).state.status).toBe('IN_PROGRESS')
-    const dead = expressionDeadHandlers({
-      db: db.kysely,
-      queue: new SqlQueue<ExpressionJobs>(db.kysely),
-      pool: { threads: 0, predict: async () => Promise.reject(new Error('unused')), close: async () => {} },
-      limits: { allowList: [], maxDownloadBytes: 1024, fetchTimeoutMs: 2000, archive: DEFAULT_LIMITS },
-      log: pino({ level: 'silent' }),
-      now: Date.now,
-    })
-    await dead['expression.inference']?.({ v: 1, jobId: job_id }, 'database unavailable')
+    await expressionJobs(deps)['expression.inference'].onDead?.({ v: 1, jobId: job_id }, 'database unavailable')
     const job = await service.get(account.account_id, job_id)
     expectUnionJob(job)
     expect(job.state).toMatchObject({ status: 'FAILED', message: 'the job failed on every attempt' })

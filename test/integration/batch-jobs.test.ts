@@ -2,12 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { unzipSync, strFromU8 } from 'fflate'
 import { createTestApp, type TestApp } from '../helpers/app.js'
 import { dialects } from '../helpers/dialects.js'
+import { waitForJob } from '../helpers/jobs.js'
 import { expectJobId, expectJobList, expectPredictions, expectUnionJob } from '../helpers/expression-wire.js'
 
 describe.each(dialects())('batch jobs on %s', (dialect) => {
   let t: TestApp
   beforeAll(async () => {
-    t = await createTestApp(dialect, {}, { expression: { threads: 0, pollMs: 20 } })
+    t = await createTestApp(dialect, { domains: ['expression'], runtime: { worker: { pollMs: 20 } }, workers: true })
   })
   afterAll(() => t.close())
 
@@ -15,14 +16,7 @@ describe.each(dialects())('batch jobs on %s', (dialect) => {
     t.app.inject({ method: 'POST', url: '/v0/batch/jobs', payload: body as object, headers: t.auth(who) })
   const get = (url: string, who: 'alice' | 'bob' = 'alice') =>
     t.app.inject({ method: 'GET', url, headers: t.auth(who) })
-  async function finished(id: string) {
-    for (let i = 0; i < 500; i++) {
-      const job = (await get(`/v0/batch/jobs/${id}`)).json()
-      if (job.state.status === 'COMPLETED' || job.state.status === 'FAILED') return job
-      await new Promise((r) => setTimeout(r, 20))
-    }
-    throw new Error(`job ${id} did not finish`)
-  }
+  const finished = (id: string) => waitForJob(t.app, id, t.auth())
 
   it('runs a text job through QUEUED to COMPLETED with Hume-shaped predictions', async () => {
     const text = 'Thank you so much, Barack Obama! I love Paris.'

@@ -66,24 +66,27 @@ describe.each(dialects())('SQL queue on %s', (dialect) => {
     const real = new SqlQueue<Jobs>(db.kysely)
     const seen: string[] = []
     const log = pino({ level: 'silent' })
+    // A registry entry without a handler (e.g. a job added to the map but not wired) stops the worker.
     expect(
-      () => new QueueWorker(real, { greet: async () => {} } as never, ['greet', 'other'], log, { concurrency: 1 }),
+      () => new QueueWorker(real, { greet: { handle: async () => {} }, other: {} } as never, log, { concurrency: 1 }),
     ).toThrow(/no handler for other/)
     let done!: () => void
     const finished = new Promise<void>((r) => (done = r))
     const worker = new QueueWorker(
       real,
       {
-        greet: async (p) => {
-          seen.push(p.name)
-          if (seen.length === 2) done()
+        greet: {
+          handle: async (p) => {
+            seen.push(p.name)
+            if (seen.length === 2) done()
+          },
         },
-        other: async () => {},
+        other: { handle: async () => {} },
       },
-      ['greet', 'other'],
       log,
       { concurrency: 2, pollMs: 20 },
     )
+    expect(worker.names).toEqual(['greet', 'other'])
     await real.enqueue('greet', { v: 1, name: 'x' })
     await real.enqueue('greet', { v: 1, name: 'y' })
     worker.start()
@@ -101,25 +104,20 @@ describe.each(dialects())('SQL queue on %s', (dialect) => {
     const worker = new QueueWorker(
       real,
       {
-        greet: async () => {
-          attempts++
-          throw new Error(`attempt ${attempts} failed`)
-        },
-        other: async () => {},
-      },
-      ['greet', 'other'],
-      pino({ level: 'silent' }),
-      {
-        concurrency: 1,
-        pollMs: 10,
-        backoffMs: 1,
-        onDead: {
-          greet: async (p, error) => {
-            dead.push({ name: (p as Jobs['greet']).name, error })
+        greet: {
+          handle: async () => {
+            attempts++
+            throw new Error(`attempt ${attempts} failed`)
+          },
+          onDead: async (p, error) => {
+            dead.push({ name: p.name, error })
             done()
           },
         },
+        other: { handle: async () => {} },
       },
+      pino({ level: 'silent' }),
+      { concurrency: 1, pollMs: 10, backoffMs: 1 },
     )
     await real.enqueue('greet', { v: 1, name: 'doomed' }, { maxAttempts: 2 })
     worker.start()

@@ -14,7 +14,7 @@ describe.each(dialects())('configs on %s', (dialect) => {
   let prompt: { id: string }
   let tool: { id: string }
   beforeAll(async () => {
-    t = await createTestApp(dialect)
+    t = await createTestApp(dialect, { domains: ['evi', 'tts'] })
     api = client(t)
     prompt = (await api.post('/v0/evi/prompts', { name: 'Agent', text: 'v0 text' })).body
     await api.post(`/v0/evi/prompts/${prompt.id}`, { text: 'v1 text' })

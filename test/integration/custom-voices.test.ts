@@ -7,7 +7,7 @@ describe.each(dialects())('custom voices on %s', (dialect) => {
   let t: TestApp
   let api: ReturnType<typeof client>
   beforeAll(async () => {
-    t = await createTestApp(dialect)
+    t = await createTestApp(dialect, { domains: ['evi'] })
     api = client(t)
   })
   afterAll(() => t.close())

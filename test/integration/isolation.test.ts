@@ -24,7 +24,7 @@ const itemIds = (res: LightMyRequestResponse, resource: Resource): string[] =>
 describe.each(dialects())('account isolation on %s', (dialect) => {
   let t: TestApp
   beforeAll(async () => {
-    t = await createTestApp(dialect)
+    t = await createTestApp(dialect, { domains: ['evi'] })
   })
   afterAll(() => t.close())
 

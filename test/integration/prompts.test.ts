@@ -5,7 +5,7 @@ import { dialects } from '../helpers/dialects.js'
 describe.each(dialects())('prompts on %s', (dialect) => {
   let t: TestApp
   beforeAll(async () => {
-    t = await createTestApp(dialect)
+    t = await createTestApp(dialect, { domains: ['evi'] })
   })
   afterAll(() => t.close())
 

@@ -124,14 +124,8 @@ describe.each(dialects())('tts routes on %s', (dialect) => {
     })
     expect(again.statusCode).toBe(200)
     const spec = async (id: string) =>
-      (
-        await t.db.kysely
-          .withTables<{ tts_generations: { id: string; spec: string } }>()
-          .selectFrom('tts_generations')
-          .select('spec')
-          .where('id', '=', id)
-          .executeTakeFirstOrThrow()
-      ).spec
+      (await t.db.kysely.selectFrom('tts_generations').select('spec').where('id', '=', id).executeTakeFirstOrThrow())
+        .spec
     expect(await spec(again.json().generations[0].generation_id)).toBe(await spec(first.generation_id))
 
     const saved = await post('/v0/tts/voices', { generation_id: first.generation_id, name: 'Grandpa' })
@@ -175,7 +169,7 @@ describe.each(dialects())('tts routes on the Kokoro engine (synthetic model) on 
   beforeAll(async () => {
     const modelsDir = mkdtempSync(join(tmpdir(), 'prosodia-kokoro-'))
     writeSyntheticKokoro(modelsDir)
-    t = await createTestApp(dialect, { modelsDir })
+    t = await createTestApp(dialect, { config: { modelsDir } })
   })
   afterAll(() => t.close())
 

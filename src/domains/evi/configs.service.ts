@@ -2,7 +2,8 @@ import type { Kysely } from 'kysely'
 import { errors } from '../../shared/http/errors.js'
 import type { Database, EviVersionRow } from '../../shared/storage/database.js'
 import type { PostedConfigVersion, ReturnConfig, ReturnVoice } from './configs.schemas.js'
-import { createPromptService, toReturnPrompt } from './prompts.service.js'
+import type { ReturnPrompt } from './prompts.schemas.js'
+import { toReturnPrompt } from './prompts.service.js'
 import { toReturnTool } from './tools.service.js'
 import type { VoiceLookup } from './voice-lookup.js'
 import * as repo from './versions.repo.js'
@@ -40,6 +41,12 @@ function eventMessage(m: { enabled: boolean; text?: string | null } | undefined)
   return { enabled: m?.enabled ?? false, text: m?.text ?? null }
 }
 
+/** What a stored row adds to a response: its payload plus its names and a margin for the fixed fields. */
+function rowBytes(row: EviVersionRow | undefined): number {
+  if (!row) return 0
+  return Buffer.byteLength(row.payload) + Buffer.byteLength(row.name) + (row.version_description?.length ?? 0) + 256
+}
+
 function pick(rows: EviVersionRow[], ref: Ref): EviVersionRow | undefined {
   const versions = rows.filter((r) => r.id === ref.id)
   if (ref.version === null)
@@ -48,17 +55,18 @@ function pick(rows: EviVersionRow[], ref: Ref): EviVersionRow | undefined {
 }
 
 export class ConfigService extends VersionedService<ReturnConfig> {
-  /** An inline `prompt: { text }` becomes a prompt resource of its own. */
-  private readonly prompts = createPromptService(this.db)
-
   constructor(
     db: Kysely<Database>,
     private readonly voices: VoiceLookup,
+    /** An inline `prompt: { text }` becomes a prompt resource of its own. */
+    private readonly prompts: VersionedService<ReturnPrompt>,
+    /** Bytes of one expanded config (checked when it is written) and of one expanded page (when read). */
+    private readonly limits: { configBytes: number; pageBytes: number },
   ) {
     super(db, { kind: 'config', label: 'Config', toReturn: (rows, accountId) => this.expand(rows, accountId) })
   }
 
-  private async checkRef(accountId: string, kind: 'prompt' | 'tool', ref: Ref): Promise<void> {
+  private async checkRef(accountId: string, kind: 'prompt' | 'tool', ref: Ref): Promise<EviVersionRow> {
     const scope = { accountId, kind }
     const row =
       ref.version === null
@@ -67,27 +75,28 @@ export class ConfigService extends VersionedService<ReturnConfig> {
     const label = kind === 'prompt' ? 'Prompt' : 'Tool'
     if (!row)
       throw errors.badRequest(`${label} ${ref.id}${ref.version === null ? '' : ` version ${ref.version}`} not found`)
+    return row
   }
 
   /** Validates a posted config against the account's resources and normalises it for storage. */
   async toPayload(body: Posted, accountId: string): Promise<ConfigPayload> {
     let prompt: ConfigPayload['prompt'] = null
+    // Bytes the config's references add once expanded (each listed tool is repeated in full).
+    let referencedBytes = 0
     if (body.prompt?.id) {
       prompt = { id: body.prompt.id, version: body.prompt.version ?? null }
-      await this.checkRef(accountId, 'prompt', prompt)
+      referencedBytes += rowBytes(await this.checkRef(accountId, 'prompt', prompt))
     } else if (body.prompt?.text !== undefined) {
-      // An inline prompt becomes a prompt resource of its own, pinned at version 0.
-      const created = await this.prompts.create(accountId, body.name ?? 'Config prompt', undefined, {
-        text: body.prompt.text,
-      })
-      prompt = { id: created.id, version: 0 }
+      // An inline prompt becomes a prompt resource of its own (created once the config passes its checks).
+      prompt = { id: '', version: 0 }
+      referencedBytes += Buffer.byteLength(JSON.stringify({ text: body.prompt.text })) + 512
     } else if (body.prompt) {
       throw errors.invalidField(['body', 'prompt'], 'prompt needs an id or a text')
     }
     if (prompt && body.prompt?.prompt_expansion) prompt.prompt_expansion = body.prompt.prompt_expansion
 
     const tools = (body.tools ?? []).filter((t) => t !== null).map((t) => ({ id: t.id, version: t.version ?? null }))
-    for (const tool of tools) await this.checkRef(accountId, 'tool', tool)
+    for (const tool of tools) referencedBytes += rowBytes(await this.checkRef(accountId, 'tool', tool))
 
     let voice: ReturnVoice | null = null
     if (body.voice) {
@@ -96,7 +105,7 @@ export class ConfigService extends VersionedService<ReturnConfig> {
     }
 
     const t = body.timeouts
-    return {
+    const payload: ConfigPayload = {
       evi_version: body.evi_version,
       prompt,
       tools,
@@ -126,6 +135,19 @@ export class ConfigService extends VersionedService<ReturnConfig> {
       interruption: body.interruption ?? null,
       webhooks: (body.webhooks ?? []).filter((w) => w !== null).map((w) => ({ url: w.url, events: [...w.events] })),
     }
+    const size = Buffer.byteLength(JSON.stringify(payload)) + referencedBytes
+    if (size > this.limits.configBytes) {
+      throw errors.badRequest(
+        `The config would be ${size} bytes once its prompt and tools are expanded; the limit is ${this.limits.configBytes} (PROSODIA_EVI_MAX_CONFIG_BYTES)`,
+      )
+    }
+    if (payload.prompt?.id === '' && body.prompt?.text !== undefined) {
+      const created = await this.prompts.create(accountId, body.name ?? 'Config prompt', undefined, {
+        text: body.prompt.text,
+      })
+      payload.prompt.id = created.id
+    }
+    return payload
   }
 
   /** Expands prompt and tool references into full objects, fetching both kinds in one query. */
@@ -136,6 +158,21 @@ export class ConfigService extends VersionedService<ReturnConfig> {
     const referenced = await repo.listByIds(this.db, accountId, ['prompt', 'tool'], [...promptIds, ...toolIds])
     const promptRows = referenced.filter((r) => r.kind === 'prompt')
     const toolRows = referenced.filter((r) => r.kind === 'tool')
+    // Expansion repeats each referenced prompt and tool in every config that names it: size the page
+    // from the rows first, so an oversized one is refused before it is built.
+    let size = 0
+    for (const [i, row] of rows.entries()) {
+      const p = payloads[i] as ConfigPayload
+      size += rowBytes(row)
+      const promptRow = p.prompt ? pick(promptRows, p.prompt) : undefined
+      if (promptRow) size += rowBytes(promptRow)
+      for (const t of p.tools) size += rowBytes(pick(toolRows, t))
+    }
+    if (size > this.limits.pageBytes) {
+      throw errors.badRequest(
+        `This page of configs would be about ${size} bytes with their prompts and tools expanded; the limit is ${this.limits.pageBytes} (PROSODIA_EVI_MAX_PAGE_BYTES). Ask for a smaller page_size.`,
+      )
+    }
     return rows.map((row, i) => {
       const p = payloads[i] as ConfigPayload
       const promptRow = p.prompt ? pick(promptRows, p.prompt) : undefined

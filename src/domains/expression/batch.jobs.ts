@@ -1,31 +1,38 @@
 /**
- * Queue handlers of the batch API: `expression.inference` runs a job,
- * `expression.callback` delivers its outcome to callback_url. Both are
- * idempotent: a job re-delivered after a crash resumes and finishes once.
+ * Queue jobs of the batch API: `expression.inference` runs a job, `expression.callback` delivers
+ * its outcome to callback_url. The main thread only downloads (I/O) and keeps the books; each
+ * source is analysed by a worker thread. Both jobs are idempotent: a job re-delivered after a
+ * crash starts its run again and finishes once.
  */
+import path from 'node:path/posix'
+import { Readable } from 'node:stream'
+import type { Kysely } from 'kysely'
 import type { Logger } from 'pino'
-import type { Queue } from '../../shared/queue/queue.js'
-import type { AnyKysely } from '../../shared/queue/sql-queue.js'
-import type { DeadHandlers, Handlers } from '../../shared/queue/worker.js'
-import { safeFetch } from '../../shared/net/safe-fetch.js'
-import { expand, fetchUrl, sniff, type ExpandedSource, type InputFile, type InputLimits } from './batch.inputs.js'
+import type { Limits } from '../../config.js'
+import { safeFetch, safeFetchStream, SafeFetchError } from '../../shared/net/safe-fetch.js'
+import type { JobRegistry, Queue } from '../../shared/queue/queue.js'
+import { BlobTooLargeError, type BlobStore } from '../../shared/storage/blobs.js'
+import type { Database } from '../../shared/storage/database.js'
+import { PoolBusyError, type WorkerPool } from '../../shared/workers/pool.js'
+import { batchKeys } from './batch.keys.js'
 import type { ModelSelection } from './batch.predict.js'
 import * as repo from './batch.repo.js'
-import type { Granularity, InferencePrediction, InferenceRequest, SourceResult } from './batch.schemas.js'
-import { toPredictions } from './batch.service.js'
-import type { InferencePool } from './inference-pool.js'
+import type { Granularity, InferenceRequest } from './batch.schemas.js'
+import type { ArtifactRef, SourceBudget, SourceInput, SourceOutcome } from './batch.source.js'
+import type { FinalizeInput } from './expression.tasks.js'
 
 export type ExpressionJobs = {
   'expression.inference': { v: 1; jobId: string }
   'expression.callback': { v: 1; jobId: string }
 }
-export const EXPRESSION_JOB_NAMES = ['expression.inference', 'expression.callback'] as const
 
-export interface BatchRuntime {
-  db: AnyKysely
+export interface BatchJobDeps {
+  db: Kysely<Database>
   queue: Queue<ExpressionJobs>
-  pool: InferencePool
-  limits: InputLimits
+  blobs: BlobStore
+  pool: WorkerPool
+  limits: Limits
+  fetch: { allowList: readonly string[]; timeoutMs: number }
   log: Logger
   now: () => number
 }
@@ -39,116 +46,179 @@ export function selectModels(models: InferenceRequest['models']): ModelSelection
   return sel
 }
 
-async function predictFiles(rt: BatchRuntime, expanded: ExpandedSource, sel: ModelSelection) {
-  const predictions: InferencePrediction[] = []
-  const errors = [...expanded.errors]
-  const run = async (f: InputFile) => {
-    const s = sniff(f.data)
-    if (s.kind === 'text') {
-      if (!sel.language && !sel.ner) {
-        errors.push({
-          file: f.name,
-          message: 'none of the requested models applies to text (this server runs language and ner)',
-        })
-        return
-      }
-      predictions.push({ file: f.name, file_type: 'text', models: await rt.pool.predict(s.text, sel) })
-    } else if (s.kind === 'media') {
-      errors.push({
-        file: f.name,
-        message: `${s.mime} needs the face, burst or prosody models, which this server does not provide (it runs language and ner)`,
-      })
-    } else {
-      errors.push({ file: f.name, message: 'unsupported file type: not UTF-8 text, a known media type or an archive' })
-    }
+/** The file name a URL's content is reported under (Hume reports the URL's last path segment). */
+export function urlFileName(url: string): string {
+  try {
+    return path.basename(decodeURIComponent(new URL(url).pathname)) || url
+  } catch {
+    return url
   }
-  for (const f of expanded.files) await run(f)
-  return { predictions, errors }
 }
 
-async function runInference(rt: BatchRuntime, jobId: string): Promise<void> {
-  const row = await repo.getJobById(rt.db, jobId)
+/** Downloads a URL source into the blob store, or explains why it could not. */
+async function fetchSource(d: BatchJobDeps, url: string, key: string): Promise<SourceInput['input']> {
+  try {
+    const res = await safeFetchStream(url, {
+      allowList: d.fetch.allowList,
+      maxBytes: d.limits.uploadFileBytes,
+      timeoutMs: d.fetch.timeoutMs,
+    })
+    if (res.status < 200 || res.status >= 300) {
+      res.body.destroy()
+      return { kind: 'error', file: url, message: `fetching the URL failed with HTTP status ${res.status}` }
+    }
+    await d.blobs.put(key, res.body, { maxBytes: d.limits.uploadFileBytes })
+    return { kind: 'blob', key, name: urlFileName(res.url) }
+  } catch (err) {
+    if (err instanceof SafeFetchError) return { kind: 'error', file: url, message: `URL refused: ${err.message}` }
+    if (err instanceof BlobTooLargeError)
+      return { kind: 'error', file: url, message: `URL refused: response exceeds the ${err.limit} byte limit` }
+    throw err
+  }
+}
+
+interface PlannedSource {
+  source: SourceInput['source']
+  input: () => Promise<SourceInput['input']>
+}
+
+async function plannedSources(d: BatchJobDeps, jobId: string, request: InferenceRequest): Promise<PlannedSource[]> {
+  const files = await repo.getFiles(d.db, jobId)
+  return [
+    ...request.urls.map((url, i) => ({
+      source: { type: 'url' as const, url },
+      input: () => fetchSource(d, url, batchKeys.fetched(jobId, i)),
+    })),
+    ...files.map((f) => ({
+      source: { type: 'file' as const, filename: f.filename, content_type: f.content_type, md5sum: f.md5sum },
+      input: async () => ({ kind: 'blob' as const, key: f.blob_key, name: f.filename }),
+    })),
+    ...request.text.map((text) => ({
+      source: { type: 'text' as const },
+      input: async () => ({ kind: 'text' as const, text }),
+    })),
+  ]
+}
+
+/** A worker task that failed on its own (a bug, or a thread that died): the job fails, no retry helps. */
+class ProcessingError extends Error {}
+
+async function runTask<R>(d: BatchJobDeps, task: string, input: unknown): Promise<R> {
+  try {
+    return await d.pool.run<R>(task, input)
+  } catch (err) {
+    // A full pool is transient: the queue retries the job later.
+    if (err instanceof PoolBusyError) throw err
+    throw new ProcessingError((err as Error).message, { cause: err })
+  }
+}
+
+async function fail(d: BatchJobDeps, jobId: string, request: InferenceRequest, message: string): Promise<void> {
+  await repo.markFailed(d.db, jobId, d.now(), message)
+  if (request.callback_url) await d.queue.enqueue('expression.callback', { v: 1, jobId }, { key: `callback:${jobId}` })
+}
+
+async function runInference(d: BatchJobDeps, jobId: string): Promise<void> {
+  const row = await repo.getJobById(d.db, jobId)
   if (!row || row.status === 'COMPLETED' || row.status === 'FAILED') return
-  const log = rt.log.child({ jobId })
-  await repo.markStarted(rt.db, jobId, rt.now())
+  const log = d.log.child({ jobId })
+  await repo.markStarted(d.db, jobId, d.now())
   const request = JSON.parse(row.request) as InferenceRequest
   const sel = selectModels(request.models)
-  try {
-    const results: SourceResult[] = []
-    for (const url of request.urls) {
-      results.push({
-        source: { type: 'url', url },
-        results: await predictFiles(rt, await fetchUrl(url, rt.limits), sel),
-      })
-    }
-    for (const up of await repo.getUploads(rt.db, jobId)) {
-      const expanded = await expand(up.filename, Buffer.from(up.data, 'base64'), rt.limits)
-      results.push({
-        source: { type: 'file', filename: up.filename, content_type: up.content_type, md5sum: up.md5sum },
-        results: await predictFiles(rt, expanded, sel),
-      })
-    }
-    for (const text of request.text) {
-      const expanded = { files: [{ name: 'text', data: Buffer.from(text, 'utf8') }], errors: [] }
-      results.push({ source: { type: 'text' }, results: await predictFiles(rt, expanded, sel) })
-    }
-    const numPredictions = results.reduce((n, r) => n + r.results.predictions.length, 0)
-    const numErrors = results.reduce((n, r) => n + r.results.errors.length, 0)
-    await repo.markCompleted(rt.db, jobId, {
-      now: rt.now(),
-      predictions: JSON.stringify(results),
-      numPredictions,
-      numErrors,
-    })
-    log.info({ numPredictions, numErrors }, 'batch job completed')
-  } catch (err) {
-    log.error({ err }, 'batch job failed')
-    await repo.markFailed(rt.db, jobId, rt.now(), 'internal error while processing the job')
+  const limits = {
+    fileChars: d.limits.batchFileChars,
+    jobChars: d.limits.batchJobChars,
+    jobPredictions: d.limits.batchPredictions,
+    archive: {
+      maxEntries: d.limits.archiveEntries,
+      maxEntryBytes: d.limits.archiveEntryBytes,
+      maxTotalBytes: d.limits.archiveTotalBytes,
+    },
   }
-  if (request.callback_url) await rt.queue.enqueue('expression.callback', { v: 1, jobId }, { key: `callback:${jobId}` })
+  const budget: SourceBudget = { chars: limits.jobChars, predictions: limits.jobPredictions }
+  const sources = await plannedSources(d, jobId, request)
+  let numPredictions = 0
+  let numErrors = 0
+  const artifacts: ArtifactRef[] = []
+  try {
+    for (const [index, s] of sources.entries()) {
+      const input: SourceInput = { jobId, index, source: s.source, input: await s.input(), sel, budget, limits }
+      const out = await runTask<SourceOutcome>(d, 'expression.source', input)
+      numPredictions += out.predictions
+      numErrors += out.errors
+      budget.chars -= out.used.chars
+      budget.predictions -= out.used.predictions
+      artifacts.push(...out.artifacts)
+    }
+    await runTask(d, 'expression.finalize', { jobId, sources: sources.length, artifacts } satisfies FinalizeInput)
+  } catch (err) {
+    if (!(err instanceof ProcessingError)) throw err
+    log.error({ err }, 'batch job failed')
+    return fail(d, jobId, request, 'internal error while processing the job')
+  }
+  await repo.markCompleted(d.db, jobId, { now: d.now(), numPredictions, numErrors })
+  log.info({ numPredictions, numErrors }, 'batch job completed')
+  // Inputs and intermediate results are dead weight once the job's documents exist.
+  await Promise.all(
+    [`${batchKeys.job(jobId)}/uploads`, `${batchKeys.job(jobId)}/fetched`, batchKeys.work(jobId)].map((p) =>
+      d.blobs.deletePrefix(p),
+    ),
+  )
+  if (request.callback_url) await d.queue.enqueue('expression.callback', { v: 1, jobId }, { key: `callback:${jobId}` })
 }
 
-/** POSTs the finished job to its callback_url; a non-2xx answer throws so the queue retries with backoff. */
-async function sendCallback(rt: BatchRuntime, jobId: string): Promise<void> {
-  const row = await repo.getJobById(rt.db, jobId)
+/** POSTs the finished job to its callback_url, predictions streamed from the blob store. */
+async function sendCallback(d: BatchJobDeps, jobId: string): Promise<void> {
+  const row = await repo.getJobById(d.db, jobId)
   if (!row) return
   const request = JSON.parse(row.request) as InferenceRequest
   if (!request.callback_url) return
-  const body =
-    row.status === 'COMPLETED'
-      ? { job_id: jobId, status: row.status, predictions: toPredictions(row) }
-      : { job_id: jobId, status: row.status, message: row.message ?? '' }
+  let body: Readable | string
+  if (row.status === 'COMPLETED') {
+    const predictions = await d.blobs.get(batchKeys.predictions(jobId))
+    if (!predictions) throw new Error(`predictions of job ${jobId} are missing`)
+    const head = `{"job_id":${JSON.stringify(jobId)},"status":"COMPLETED","predictions":`
+    body = Readable.from(
+      (async function* () {
+        yield Buffer.from(head)
+        for await (const chunk of predictions) yield chunk as Buffer
+        yield Buffer.from('}')
+      })(),
+    )
+  } else body = JSON.stringify({ job_id: jobId, status: row.status, message: row.message ?? '' })
   const res = await safeFetch(request.callback_url, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-    allowList: rt.limits.allowList,
-    timeoutMs: rt.limits.fetchTimeoutMs,
+    body,
+    allowList: d.fetch.allowList,
+    timeoutMs: d.fetch.timeoutMs,
     maxBytes: 64 * 1024,
   })
   if (res.status < 200 || res.status >= 300) throw new Error(`callback answered HTTP ${res.status}`)
 }
 
-/** When a job's every attempt failed (e.g. the database kept failing mid-job), it ends FAILED, not IN_PROGRESS. */
-export function expressionDeadHandlers(rt: BatchRuntime): DeadHandlers<ExpressionJobs> {
-  return {
-    'expression.inference': async (p) => {
-      const row = await repo.getJobById(rt.db, p.jobId)
-      if (!row || row.status === 'COMPLETED' || row.status === 'FAILED') return
-      await repo.markFailed(rt.db, p.jobId, rt.now(), 'the job failed on every attempt')
-    },
+export function expressionJobs(d: BatchJobDeps): JobRegistry<ExpressionJobs> {
+  const version = (p: { v: number }) => {
+    if (p.v !== 1) throw new Error(`unknown payload version ${p.v}`)
   }
-}
-
-export function expressionHandlers(rt: BatchRuntime): Handlers<ExpressionJobs> {
   return {
-    'expression.inference': async (p) => {
-      if (p.v !== 1) throw new Error(`unknown payload version ${p.v}`)
-      await runInference(rt, p.jobId)
+    'expression.inference': {
+      handle: async (p) => {
+        version(p)
+        await runInference(d, p.jobId)
+      },
+      // When every attempt failed (e.g. the database kept failing mid-job), the job ends FAILED, not IN_PROGRESS.
+      onDead: async (p) => {
+        const row = await repo.getJobById(d.db, p.jobId)
+        if (!row || row.status === 'COMPLETED' || row.status === 'FAILED') return
+        await fail(d, p.jobId, JSON.parse(row.request) as InferenceRequest, 'the job failed on every attempt')
+      },
     },
-    'expression.callback': async (p) => {
-      if (p.v !== 1) throw new Error(`unknown payload version ${p.v}`)
-      await sendCallback(rt, p.jobId)
+    'expression.callback': {
+      handle: async (p) => {
+        version(p)
+        await sendCallback(d, p.jobId)
+      },
     },
   }
 }

@@ -1,6 +1,6 @@
 /**
  * Turns one text file into Hume's per-file `models` predictions. Pure CPU
- * work, run inside inference worker threads (see inference-pool.ts).
+ * work, run inside the batch worker threads (see expression.tasks.ts).
  */
 import { analyzeLanguage, type Granularity } from './language/analyze.js'
 import { toHumeEmotions } from './language/emotion-scores.js'
@@ -85,4 +85,11 @@ export function predictText(model: LanguageModel, text: string, sel: ModelSelect
     out.ner = group(preds)
   }
   return out
+}
+
+/** How many predictions (words, sentences, entities...) a file's results hold: what the job budget counts. */
+export function countSegments(models: ModelsPredictions): number {
+  let n = 0
+  for (const m of Object.values(models)) for (const g of m?.grouped_predictions ?? []) n += g.predictions.length
+  return n
 }

@@ -1,56 +1,26 @@
-/** Persistence of batch jobs and their uploads. Functions take the db (or a transaction) first. */
-import { sql, type Insertable, type Kysely, type Selectable } from 'kysely'
-import type { AnyKysely } from '../../shared/queue/sql-queue.js'
-import type { Status } from './batch.schemas.js'
-
-export interface BatchJobsTable {
-  id: string
-  account_id: string
-  status: Status
-  /** JSON of the echoed InferenceRequest. */
-  request: string
-  created_ms: number
-  started_ms: number | null
-  ended_ms: number | null
-  num_predictions: number | null
-  num_errors: number | null
-  message: string | null
-  /** JSON of the predictions list once COMPLETED. */
-  predictions: string | null
-}
-
-export interface BatchUploadsTable {
-  job_id: string
-  idx: number
-  filename: string
-  content_type: string | null
-  md5sum: string
-  /** base64 */
-  data: string
-}
-
-export interface ExpressionTables {
-  batch_jobs: BatchJobsTable
-  batch_uploads: BatchUploadsTable
-}
-
-export type BatchJobRow = Selectable<BatchJobsTable>
-export type BatchUploadRow = Selectable<BatchUploadsTable>
-type Q = Kysely<ExpressionTables>
-const q = (db: AnyKysely): Q => db as Q
+/** Persistence of batch jobs and their uploaded files' metadata. Functions take the db (or a transaction) first. */
+import { sql, type Insertable, type Kysely } from 'kysely'
+import type {
+  BatchFileRow,
+  BatchFilesTable,
+  BatchJobRow,
+  BatchJobsTable,
+  BatchStatus,
+  Database,
+  Executor,
+} from '../../shared/storage/database.js'
 
 export async function insertJob(
-  db: AnyKysely,
+  db: Executor,
   job: Insertable<BatchJobsTable>,
-  uploads: Insertable<BatchUploadsTable>[],
-) {
-  await q(db).insertInto('batch_jobs').values(job).execute()
-  // One row per statement: a multi-row insert of large base64 strings could pass SQLite's variable limit.
-  for (const u of uploads) await q(db).insertInto('batch_uploads').values(u).execute()
+  files: Insertable<BatchFilesTable>[],
+): Promise<void> {
+  await db.insertInto('batch_jobs').values(job).execute()
+  if (files.length > 0) await db.insertInto('batch_files').values(files).execute()
 }
 
-export async function getJob(db: AnyKysely, accountId: string, id: string): Promise<BatchJobRow | undefined> {
-  return q(db)
+export async function getJob(db: Executor, accountId: string, id: string): Promise<BatchJobRow | undefined> {
+  return db
     .selectFrom('batch_jobs')
     .selectAll()
     .where('account_id', '=', accountId)
@@ -59,17 +29,17 @@ export async function getJob(db: AnyKysely, accountId: string, id: string): Prom
 }
 
 /** For workers, which act for whichever account owns the job. */
-export async function getJobById(db: AnyKysely, id: string): Promise<BatchJobRow | undefined> {
-  return q(db).selectFrom('batch_jobs').selectAll().where('id', '=', id).executeTakeFirst()
+export async function getJobById(db: Executor, id: string): Promise<BatchJobRow | undefined> {
+  return db.selectFrom('batch_jobs').selectAll().where('id', '=', id).executeTakeFirst()
 }
 
-export async function getUploads(db: AnyKysely, jobId: string): Promise<BatchUploadRow[]> {
-  return q(db).selectFrom('batch_uploads').selectAll().where('job_id', '=', jobId).orderBy('idx').execute()
+export async function getFiles(db: Executor, jobId: string): Promise<BatchFileRow[]> {
+  return db.selectFrom('batch_files').selectAll().where('job_id', '=', jobId).orderBy('idx').execute()
 }
 
 export interface ListFilter {
   limit: number
-  statuses?: Status[]
+  statuses?: BatchStatus[]
   when?: 'created_before' | 'created_after'
   timestampMs: number
   sortBy: 'created' | 'started' | 'ended'
@@ -78,8 +48,8 @@ export interface ListFilter {
 
 const sortColumns = { created: 'created_ms', started: 'started_ms', ended: 'ended_ms' } as const
 
-export async function listJobs(db: AnyKysely, accountId: string, f: ListFilter): Promise<BatchJobRow[]> {
-  let query = q(db).selectFrom('batch_jobs').selectAll().where('account_id', '=', accountId)
+export async function listJobs(db: Executor, accountId: string, f: ListFilter): Promise<BatchJobRow[]> {
+  let query = db.selectFrom('batch_jobs').selectAll().where('account_id', '=', accountId)
   if (f.statuses && f.statuses.length > 0) query = query.where('status', 'in', f.statuses)
   if (f.when === 'created_before') query = query.where('created_ms', '<', f.timestampMs)
   if (f.when === 'created_after') query = query.where('created_ms', '>', f.timestampMs)
@@ -93,9 +63,9 @@ export async function listJobs(db: AnyKysely, accountId: string, f: ListFilter):
     .execute()
 }
 
-export async function markStarted(db: AnyKysely, id: string, now: number): Promise<void> {
+export async function markStarted(db: Executor, id: string, now: number): Promise<void> {
   // A job re-run after a crash keeps its first start time.
-  await q(db)
+  await db
     .updateTable('batch_jobs')
     .set({ status: 'IN_PROGRESS', started_ms: sql<number>`coalesce(started_ms, ${now})` })
     .where('id', '=', id)
@@ -104,29 +74,53 @@ export async function markStarted(db: AnyKysely, id: string, now: number): Promi
 }
 
 export async function markCompleted(
-  db: AnyKysely,
+  db: Executor,
   id: string,
-  r: { now: number; predictions: string; numPredictions: number; numErrors: number },
+  r: { now: number; numPredictions: number; numErrors: number },
 ): Promise<void> {
-  await q(db)
+  await db
     .updateTable('batch_jobs')
-    .set({
-      status: 'COMPLETED',
-      ended_ms: r.now,
-      predictions: r.predictions,
-      num_predictions: r.numPredictions,
-      num_errors: r.numErrors,
-    })
+    .set({ status: 'COMPLETED', ended_ms: r.now, num_predictions: r.numPredictions, num_errors: r.numErrors })
     .where('id', '=', id)
     .execute()
-  // Uploads are only inputs; once predictions exist they are dead weight.
-  await q(db).deleteFrom('batch_uploads').where('job_id', '=', id).execute()
+  // Uploads are only inputs; once results exist their metadata lives on in the request's `files`.
+  await db.deleteFrom('batch_files').where('job_id', '=', id).execute()
 }
 
-export async function markFailed(db: AnyKysely, id: string, now: number, message: string): Promise<void> {
-  await q(db)
+export async function markFailed(db: Executor, id: string, now: number, message: string): Promise<void> {
+  await db
     .updateTable('batch_jobs')
     .set({ status: 'FAILED', ended_ms: now, started_ms: sql<number>`coalesce(started_ms, ${now})`, message })
     .where('id', '=', id)
     .execute()
+}
+
+// ---- rows written before migration 0006 (bytes and results in the database) ----
+
+export async function nextLegacyUpload(db: Executor) {
+  return db.selectFrom('batch_uploads').selectAll().orderBy('job_id').orderBy('idx').limit(1).executeTakeFirst()
+}
+
+export async function moveLegacyUpload(db: Kysely<Database>, file: Insertable<BatchFilesTable>): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    await trx
+      .insertInto('batch_files')
+      .values(file)
+      .onConflict((oc) => oc.doNothing())
+      .execute()
+    await trx.deleteFrom('batch_uploads').where('job_id', '=', file.job_id).where('idx', '=', file.idx).execute()
+  })
+}
+
+export async function nextLegacyPredictions(db: Executor) {
+  return db
+    .selectFrom('batch_jobs')
+    .select(['id', 'predictions'])
+    .where('predictions', 'is not', null)
+    .limit(1)
+    .executeTakeFirst()
+}
+
+export async function clearLegacyPredictions(db: Executor, id: string): Promise<void> {
+  await db.updateTable('batch_jobs').set({ predictions: null }).where('id', '=', id).execute()
 }

@@ -1,120 +1,136 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import multipart from '@fastify/multipart'
-import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
-import { Compile } from 'typebox/compile'
-import type { Config } from '../../config.js'
-import { toValidationIssues } from '../../shared/http/error-handler.js'
-import { errors } from '../../shared/http/errors.js'
+import type { Limits } from '../../config.js'
+import { ApiError, errors } from '../../shared/http/errors.js'
+import { parseClientJson, valueDepth } from '../../shared/http/json.js'
 import { errorResponses } from '../../shared/http/schemas.js'
-import type { AnyKysely } from '../../shared/queue/sql-queue.js'
-import { startBatchRuntime, type BatchTuning } from './batch.runtime.js'
-import {
-  InferenceBaseRequest,
-  JobId,
-  JobParams,
-  ListJobsQuery,
-  Predictions,
-  UnionJob,
-  type ListJobsQuery as ListQuery,
-} from './batch.schemas.js'
-import { BatchService, type Upload } from './batch.service.js'
+import { compileBodyCheck } from '../../shared/http/validation.js'
+import { InferenceBaseRequest, JobId, JobParams, ListJobsQuery, Predictions, UnionJob } from './batch.schemas.js'
+import type { BatchService, UploadPart } from './batch.service.js'
 
-const checkRequest = Compile(InferenceBaseRequest)
-const MAX_FILES = 100
 /**
- * Multipart bodies are streamed and checked part by part in readMultipart; an empty schema lets
- * Fastify pass them through (a typed one would be validated against the unparsed body).
+ * Multipart bodies are streamed part by part into the service; an empty schema lets Fastify pass
+ * them through (a typed one would be validated against the unparsed body).
  */
 const MultipartBody = Type.Unknown({
   description: 'parts: json (InferenceBaseRequest as a JSON string), file (repeated)',
 })
+const checkJsonPart = compileBodyCheck(InferenceBaseRequest, ['body', 'json'])
 
-/** Parses `json` + repeated `file` parts (startInferenceJobFromLocalFile). */
-async function readMultipart(req: FastifyRequest): Promise<{ body: InferenceBaseRequest; uploads: Upload[] }> {
-  let body: unknown = {}
-  const uploads: Upload[] = []
-  for await (const part of req.parts()) {
+/** Errors raised by the request's own bytes (busboy), as opposed to failures of this server (e.g. a full disk). */
+const bodyErrors = new WeakSet<object>()
+
+function asClientError(err: unknown): unknown {
+  if (err instanceof ApiError) return err
+  const status = (err as { statusCode?: number }).statusCode
+  if (status && status >= 400 && status < 500) {
+    return new ApiError(status, status === 413 ? 'payload_too_large' : 'bad_request', (err as Error).message)
+  }
+  if (typeof err === 'object' && err !== null && bodyErrors.has(err))
+    return errors.badRequest(`Malformed multipart body: ${(err as Error).message}`)
+  return err
+}
+
+/** Fastify's multipart parts as the service's UploadPart; failures of the body itself become 4xx. */
+async function* uploadParts(req: FastifyRequest): AsyncGenerator<UploadPart> {
+  const parts = req.parts()[Symbol.asyncIterator]()
+  for (;;) {
+    let next: IteratorResult<Awaited<ReturnType<typeof parts.next>>['value']>
+    try {
+      next = await parts.next()
+    } catch (err) {
+      if (typeof err === 'object' && err !== null) bodyErrors.add(err)
+      throw asClientError(err)
+    }
+    if (next.done) return
+    const part = next.value
     if (part.type === 'file') {
-      // toBuffer() throws a 413 when the part passes the fileSize limit.
-      uploads.push({
-        filename: part.filename || `file-${uploads.length}`,
-        contentType: part.mimetype || null,
-        data: await part.toBuffer(),
-      })
-    } else if (part.fieldname === 'json') {
-      try {
-        body = JSON.parse(String(part.value))
-      } catch {
-        throw errors.invalidField(['body', 'json'], 'the json part is not valid JSON', 'json_invalid')
-      }
+      // e.g. "Part terminated early": the body ended inside a file.
+      part.file.on('error', (err: Error) => bodyErrors.add(err))
+      yield { kind: 'file', filename: part.filename, contentType: part.mimetype || null, stream: part.file }
+    } else {
+      // A part sent as application/json arrives parsed; parseRequest bounds its depth like a string's.
+      yield { kind: 'field', name: part.fieldname, value: part.value, truncated: part.valueTruncated }
     }
   }
-  if (!checkRequest.Check(body)) {
-    throw errors.invalid(
-      toValidationIssues('body', [...checkRequest.Errors(body)]).map((i) => ({
-        ...i,
-        loc: ['body', 'json', ...i.loc.slice(1)],
-      })),
-    )
-  }
-  return { body, uploads }
 }
 
 export interface ExpressionRouteOptions {
-  db: AnyKysely
-  config: Config
-  tuning?: BatchTuning
+  batch: BatchService
+  limits: Limits
 }
 
-/** The Expression Measurement batch API, its worker and its inference pool. */
-export async function expressionRoutes(app: FastifyInstance, opts: ExpressionRouteOptions): Promise<void> {
-  const runtime = startBatchRuntime(opts.db, opts.config, app.log, opts.tuning)
-  const service = new BatchService(opts.db, () => runtime.worker.nudge())
-  app.addHook('onReady', async () => runtime.worker.start())
-  app.addHook('onClose', async () => runtime.stop())
+/** The Expression Measurement batch API. */
+export const expressionRoutes: FastifyPluginAsyncTypebox<ExpressionRouteOptions> = async (app, { batch, limits }) => {
   await app.register(multipart, {
-    limits: { fileSize: runtime.limits.maxDownloadBytes, files: MAX_FILES, fields: 10, parts: MAX_FILES + 10 },
+    limits: {
+      // One byte over the per-file cap, so the service's own (clearer) check trips first.
+      fileSize: limits.uploadFileBytes + 1,
+      files: limits.uploadFiles,
+      fields: 10,
+      fieldSize: limits.bodyBytes,
+      parts: limits.uploadFiles + 10,
+    },
   })
   const tags = ['Batch']
+  const parseRequest = (json: unknown) => {
+    const value = typeof json === 'string' ? parseClientJson(json, limits.jsonDepth, ['body', 'json']) : json
+    if (valueDepth(value, limits.jsonDepth) > limits.jsonDepth)
+      throw errors.badRequest(
+        `body.json: JSON is nested more than ${limits.jsonDepth} levels deep (PROSODIA_JSON_MAX_DEPTH)`,
+      )
+    return checkJsonPart(value)
+  }
 
   app.get(
     '/v0/batch/jobs',
     { schema: { tags, querystring: ListJobsQuery, response: { 200: Type.Array(UnionJob), ...errorResponses } } },
-    async (req) => service.list(req.accountId, req.query as ListQuery),
+    async (req) => batch.list(req.accountId, req.query),
   )
 
-  // One route, two bodies (the SDK's startInferenceJob and startInferenceJobFromLocalFile):
-  // JSON is validated by the schema; multipart parts are read and validated in readMultipart.
+  // One route, two bodies (the SDK's startInferenceJob and startInferenceJobFromLocalFile).
   const body = {
     content: {
       'application/json': { schema: InferenceBaseRequest },
       'multipart/form-data': { schema: MultipartBody },
     },
   }
-  app.post('/v0/batch/jobs', { schema: { tags, body, response: { 200: JobId, ...errorResponses } } }, async (req) => {
-    if (!req.isMultipart()) return service.create(req.accountId, (req.body ?? {}) as InferenceBaseRequest)
-    const { body: json, uploads } = await readMultipart(req)
-    return service.create(req.accountId, json, uploads)
-  })
+  app.post(
+    '/v0/batch/jobs',
+    { schema: { tags, body, response: { 200: JobId, ...errorResponses } } },
+    async (req, reply) => {
+      if (!req.isMultipart()) return batch.create(req.accountId, (req.body ?? {}) as InferenceBaseRequest)
+      try {
+        return await batch.createFromUploads(req.accountId, uploadParts(req), parseRequest)
+      } catch (err) {
+        // The rest of a refused upload is not worth reading: end the connection after the answer.
+        reply.header('connection', 'close')
+        throw asClientError(err)
+      }
+    },
+  )
 
   app.get(
     '/v0/batch/jobs/:id',
     { schema: { tags, params: JobParams, response: { 200: UnionJob, ...errorResponses } } },
-    async (req) => service.get(req.accountId, (req.params as { id: string }).id),
+    async (req) => batch.get(req.accountId, req.params.id),
   )
 
   app.get(
     '/v0/batch/jobs/:id/predictions',
     { schema: { tags, params: JobParams, response: { 200: Predictions, ...errorResponses } } },
-    async (req) => service.predictions(req.accountId, (req.params as { id: string }).id),
+    async (req, reply) =>
+      reply.type('application/json; charset=utf-8').send(await batch.predictions(req.accountId, req.params.id)),
   )
 
   app.get(
     '/v0/batch/jobs/:id/artifacts',
     { schema: { tags, params: JobParams, response: errorResponses } },
     async (req, reply) => {
-      const id = (req.params as { id: string }).id
-      const zip = await service.artifacts(req.accountId, id)
+      const { id } = req.params
+      const zip = await batch.artifacts(req.accountId, id)
       return reply.type('application/zip').header('content-disposition', `attachment; filename="${id}.zip"`).send(zip)
     },
   )

@@ -1,18 +1,22 @@
 /** Batch job use cases; no HTTP here. */
-import { createHash, randomUUID } from 'node:crypto'
-import { strToU8, zipSync } from 'fflate'
+import { randomUUID } from 'node:crypto'
+import type { Readable } from 'node:stream'
+import type { Insertable, Kysely } from 'kysely'
+import type { Limits } from '../../config.js'
 import { errors } from '../../shared/http/errors.js'
-import { SqlQueue, type AnyKysely } from '../../shared/queue/sql-queue.js'
+import type { Queue } from '../../shared/queue/queue.js'
+import { BlobTooLargeError, type BlobStore } from '../../shared/storage/blobs.js'
+import type { BatchFilesTable, BatchJobRow, Database } from '../../shared/storage/database.js'
+import type { WorkerPool } from '../../shared/workers/pool.js'
 import type { ExpressionJobs } from './batch.jobs.js'
+import { batchKeys } from './batch.keys.js'
 import * as repo from './batch.repo.js'
-import type { BatchJobRow } from './batch.repo.js'
-import type { InferenceBaseRequest, InferenceRequest, ListJobsQuery, SourceResult, UnionJob } from './batch.schemas.js'
+import type { InferenceBaseRequest, InferenceRequest, ListJobsQuery, UnionJob } from './batch.schemas.js'
 
-export interface Upload {
-  filename: string
-  contentType: string | null
-  data: Buffer
-}
+/** One part of a multipart job submission, as the route hands it over. */
+export type UploadPart =
+  | { kind: 'file'; filename: string; contentType: string | null; stream: Readable }
+  | { kind: 'field'; name: string; value: unknown; truncated: boolean }
 
 /** What "all models" means on this server: the two it has, with Hume's defaults. */
 export const DEFAULT_MODELS = Object.freeze({
@@ -48,35 +52,89 @@ export function toReturnJob(row: BatchJobRow): UnionJob {
   return { type: 'INFERENCE', job_id: row.id, request: JSON.parse(row.request) as InferenceRequest, state }
 }
 
-export function toPredictions(row: BatchJobRow): SourceResult[] {
-  return row.predictions ? (JSON.parse(row.predictions) as SourceResult[]) : []
-}
-
-/** Archive member names: a readable, safe path per source and file. */
-function artifactPath(i: number, source: SourceResult['source'], file: string): string {
-  const label = source.type === 'url' ? 'url' : source.type === 'file' ? 'file' : 'text'
-  const clean = file
-    .replace(/[^\w.\-/]+/g, '_')
-    .replace(/\.\.+/g, '.')
-    .replace(/^\/+/, '')
-  return `${String(i).padStart(3, '0')}-${label}/${clean || 'file'}.json`
+export interface BatchServiceDeps {
+  db: Kysely<Database>
+  queue: Queue<ExpressionJobs>
+  blobs: BlobStore
+  /** Rebuilds a missing artifacts zip off the event loop. */
+  pool: WorkerPool
+  limits: Pick<Limits, 'uploadFileBytes' | 'uploadRequestBytes' | 'uploadFiles' | 'bodyBytes'>
+  now?: () => number
 }
 
 export class BatchService {
-  private readonly queue: SqlQueue<ExpressionJobs>
+  private readonly now: () => number
 
-  constructor(
-    private readonly db: AnyKysely,
-    private readonly onEnqueued: () => void = () => {},
-    private readonly now: () => number = Date.now,
-  ) {
-    this.queue = new SqlQueue<ExpressionJobs>(db)
+  constructor(private readonly d: BatchServiceDeps) {
+    this.now = d.now ?? Date.now
   }
 
-  async create(accountId: string, body: InferenceBaseRequest, uploads: Upload[] = []): Promise<{ job_id: string }> {
+  /** A job from a JSON body (startInferenceJob). */
+  async create(accountId: string, body: InferenceBaseRequest): Promise<{ job_id: string }> {
+    return this.insert(accountId, randomUUID(), body, [])
+  }
+
+  /**
+   * A job from multipart parts (startInferenceJobFromLocalFile): each file streams into the blob
+   * store under the per-file and per-request caps; `parseRequest` checks the `json` part. Nothing
+   * is kept if anything fails.
+   */
+  async createFromUploads(
+    accountId: string,
+    parts: AsyncIterable<UploadPart>,
+    parseRequest: (json: unknown) => InferenceBaseRequest,
+  ): Promise<{ job_id: string }> {
+    const { limits, blobs } = this.d
+    const jobId = randomUUID()
+    const files: Insertable<BatchFilesTable>[] = []
+    let body: InferenceBaseRequest = {}
+    let total = 0
+    try {
+      for await (const part of parts) {
+        if (part.kind === 'field') {
+          if (part.name !== 'json') continue
+          if (part.truncated) throw errors.uploadTooLarge(`the json part exceeds ${limits.bodyBytes} bytes`)
+          body = parseRequest(part.value)
+          continue
+        }
+        if (files.length >= limits.uploadFiles)
+          throw errors.uploadTooLarge(`a request may upload at most ${limits.uploadFiles} files`)
+        const filename = part.filename || `file-${files.length}`
+        const cap = Math.min(limits.uploadFileBytes, limits.uploadRequestBytes - total)
+        const key = batchKeys.upload(jobId, files.length)
+        const stored = await blobs.put(key, part.stream, { maxBytes: cap }).catch((err: unknown) => {
+          if (!(err instanceof BlobTooLargeError)) throw err
+          throw cap === limits.uploadFileBytes
+            ? errors.uploadTooLarge(`file ${filename} exceeds the limit of ${limits.uploadFileBytes} bytes per file`)
+            : errors.uploadTooLarge(`the files exceed the limit of ${limits.uploadRequestBytes} bytes per request`)
+        })
+        total += stored.size
+        files.push({
+          job_id: jobId,
+          idx: files.length,
+          filename,
+          content_type: part.contentType,
+          md5sum: stored.md5,
+          size: stored.size,
+          blob_key: key,
+        })
+      }
+      return await this.insert(accountId, jobId, body, files)
+    } catch (err) {
+      await blobs.deletePrefix(batchKeys.job(jobId))
+      throw err
+    }
+  }
+
+  private async insert(
+    accountId: string,
+    id: string,
+    body: InferenceBaseRequest,
+    files: Insertable<BatchFilesTable>[],
+  ): Promise<{ job_id: string }> {
     const urls = body.urls ?? []
     const text = body.text ?? []
-    if (urls.length + text.length + uploads.length === 0) {
+    if (urls.length + text.length + files.length === 0) {
       throw errors.badRequest('A job needs at least one input: urls, text or a file')
     }
     if (body.callback_url) {
@@ -88,12 +146,6 @@ export class BatchService {
       }
       if (!ok) throw errors.invalidField(['body', 'callback_url'], 'callback_url must be an http or https URL')
     }
-    const id = randomUUID()
-    const files = uploads.map((u) => ({
-      filename: u.filename,
-      content_type: u.contentType,
-      md5sum: createHash('md5').update(u.data).digest('hex'),
-    }))
     const request: InferenceRequest = {
       models: body.models ?? { ...DEFAULT_MODELS },
       transcription: body.transcription ?? null,
@@ -101,27 +153,23 @@ export class BatchService {
       text,
       callback_url: body.callback_url ?? null,
       notify: body.notify ?? false,
-      files,
+      files: files.map((f) => ({ filename: f.filename, content_type: f.content_type ?? null, md5sum: f.md5sum })),
     }
     // The job row and its queue entry commit together: no job without work, no work without a job.
-    await (this.db as AnyKysely).transaction().execute(async (trx) => {
+    await this.d.db.transaction().execute(async (trx) => {
       await repo.insertJob(
         trx,
         { id, account_id: accountId, status: 'QUEUED', request: JSON.stringify(request), created_ms: this.now() },
-        uploads.map((u, idx) => ({ job_id: id, idx, ...files[idx]!, data: u.data.toString('base64') })),
+        files,
       )
-      await new SqlQueue<ExpressionJobs>(trx).enqueue(
-        'expression.inference',
-        { v: 1, jobId: id },
-        { key: `inference:${id}` },
-      )
+      await this.d.queue.enqueue('expression.inference', { v: 1, jobId: id }, { key: `inference:${id}`, tx: trx })
     })
-    this.onEnqueued()
+    this.d.queue.notify()
     return { job_id: id }
   }
 
   async list(accountId: string, query: ListJobsQuery): Promise<UnionJob[]> {
-    const rows = await repo.listJobs(this.db, accountId, {
+    const rows = await repo.listJobs(this.d.db, accountId, {
       limit: query.limit ?? 50,
       statuses: query.status,
       when: query.when,
@@ -136,29 +184,26 @@ export class BatchService {
     return toReturnJob(await this.row(accountId, id))
   }
 
-  async predictions(accountId: string, id: string): Promise<SourceResult[]> {
-    return toPredictions(await this.completed(accountId, id))
+  /** The predictions document, streamed as stored (it can be far larger than one string should be). */
+  async predictions(accountId: string, id: string): Promise<Readable> {
+    await this.completed(accountId, id)
+    const stream = await this.d.blobs.get(batchKeys.predictions(id))
+    if (!stream) throw new Error(`predictions of job ${id} are missing from the blob store`)
+    return stream
   }
 
   /** A zip with one JSON file per predicted file, plus errors.json per source that had errors. */
-  async artifacts(accountId: string, id: string): Promise<Buffer> {
-    const results = toPredictions(await this.completed(accountId, id))
-    const entries: Record<string, Uint8Array> = {}
-    results.forEach((r, i) => {
-      for (const p of r.results.predictions)
-        entries[artifactPath(i, r.source, p.file)] = strToU8(JSON.stringify(p, null, 2))
-      if (r.results.errors.length > 0)
-        entries[artifactPath(i, r.source, 'errors')] = strToU8(JSON.stringify(r.results.errors, null, 2))
-    })
-    return Buffer.from(zipSync(entries))
-  }
-
-  get enqueuer(): SqlQueue<ExpressionJobs> {
-    return this.queue
+  async artifacts(accountId: string, id: string): Promise<Readable> {
+    await this.completed(accountId, id)
+    const key = batchKeys.artifacts(id)
+    if (!(await this.d.blobs.stat(key))) await this.d.pool.run('expression.rebuildArtifacts', { jobId: id })
+    const stream = await this.d.blobs.get(key)
+    if (!stream) throw new Error(`artifacts of job ${id} are missing from the blob store`)
+    return stream
   }
 
   private async row(accountId: string, id: string): Promise<BatchJobRow> {
-    const row = await repo.getJob(this.db, accountId, id)
+    const row = await repo.getJob(this.d.db, accountId, id)
     if (!row) throw errors.notFound('Job', id)
     return row
   }

@@ -1,19 +1,20 @@
 import { describe, expect, it } from 'vitest'
-import { sniff, urlFileName } from './batch.inputs.js'
-import { selectModels } from './batch.jobs.js'
-import type { BatchJobRow } from './batch.repo.js'
+import type { BatchJobRow } from '../../shared/storage/database.js'
+import { selectModels, urlFileName } from './batch.jobs.js'
+import { decodeText, sniffHead } from './batch.sniff.js'
 import { DEFAULT_MODELS, toReturnJob } from './batch.service.js'
 
 describe('sniff', () => {
   it('classifies by content, not by name', () => {
-    expect(sniff(Buffer.from('héllo wörld'))).toEqual({ kind: 'text', text: 'héllo wörld' })
-    expect(sniff(Buffer.from('\uFEFFbom text'))).toEqual({ kind: 'text', text: 'bom text' })
-    expect(sniff(Buffer.from('89504e470d0a1a0a0000', 'hex'))).toMatchObject({ kind: 'media', fileType: 'image' })
-    expect(sniff(Buffer.from('RIFF\0\0\0\0WAVEfmt ', 'latin1'))).toMatchObject({ kind: 'media', mime: 'audio/wav' })
-    expect(sniff(Buffer.from('\0\0\0\x18ftypmp42', 'latin1'))).toMatchObject({ kind: 'media', fileType: 'video' })
-    expect(sniff(Buffer.from([0x50, 0x4b, 0x03, 0x04, 0, 0]))).toEqual({ kind: 'archive' })
-    expect(sniff(Buffer.from([0xc3, 0x28]))).toEqual({ kind: 'unknown' }) // invalid UTF-8
-    expect(sniff(Buffer.from('a\0b'))).toEqual({ kind: 'unknown' })
+    expect(sniffHead(Buffer.from('héllo wörld'))).toEqual({ kind: 'maybe-text' })
+    expect(decodeText(Buffer.from('héllo wörld'))).toBe('héllo wörld')
+    expect(decodeText(Buffer.from('\uFEFFbom text'))).toBe('bom text')
+    expect(sniffHead(Buffer.from('89504e470d0a1a0a0000', 'hex'))).toMatchObject({ kind: 'media', fileType: 'image' })
+    expect(sniffHead(Buffer.from('RIFF\0\0\0\0WAVEfmt ', 'latin1'))).toMatchObject({ kind: 'media', mime: 'audio/wav' })
+    expect(sniffHead(Buffer.from('\0\0\0\x18ftypmp42', 'latin1'))).toMatchObject({ kind: 'media', fileType: 'video' })
+    expect(sniffHead(Buffer.from([0x50, 0x4b, 0x03, 0x04, 0, 0]))).toEqual({ kind: 'archive', archive: 'zip' })
+    expect(decodeText(Buffer.from([0xc3, 0x28]))).toBeUndefined() // invalid UTF-8
+    expect(sniffHead(Buffer.from('a\0b'))).toEqual({ kind: 'binary' })
   })
 
   it('names URL content after its last path segment', () => {
@@ -80,22 +81,5 @@ describe('toReturnJob', () => {
       message: 'boom',
     })
     expect(toReturnJob(row)).toMatchObject({ type: 'INFERENCE', job_id: 'j' })
-  })
-})
-
-describe('positions', () => {
-  it('are measured in characters (code points), as Hume counts them', async () => {
-    const { codePointOffsets, predictText } = await import('./batch.predict.js')
-    const { loadLanguageModel } = await import('./language/model-path.js')
-    const text = '😀😀 I love Paris'
-    const at = codePointOffsets(text)
-    expect(at(text.indexOf('love'))).toBe([...text].indexOf('l'))
-    const out = predictText(loadLanguageModel(), text, { language: { granularity: 'word' }, ner: {} })
-    const chars = [...text]
-    for (const w of out.language!.grouped_predictions[0]!.predictions) {
-      expect(chars.slice(w.position.begin, w.position.end).join('')).toBe(w.text)
-    }
-    const paris = out.ner!.grouped_predictions[0]!.predictions.find((e) => e.entity === 'Paris')!
-    expect(chars.slice(paris.position.begin, paris.position.end).join('')).toBe('Paris')
   })
 })

@@ -3,7 +3,8 @@
 // or a slice of one continuous file per generation.
 import { concatBytes, concatSamples, createStreamEncoder, encodeFile, type StreamEncoder } from './audio-encoding.js'
 import type { ReturnGeneration, ReturnTts, Snippet, TtsOutput } from './tts.schemas.js'
-import type { Plan, RenderedChunk } from './tts.service.js'
+import type { Plan } from './tts.plan.js'
+import type { RenderedChunk } from './tts.render.js'
 
 const b64 = (bytes: Uint8Array): string =>
   Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64')

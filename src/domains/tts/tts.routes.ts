@@ -1,14 +1,12 @@
 import { Readable } from 'node:stream'
-import type { FastifyInstance, FastifyReply } from 'fastify'
-import type { Kysely } from 'kysely'
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import type { FastifyReply } from 'fastify'
 import { Type } from 'typebox'
-import type { TtsEngine } from '../../shared/engines/tts-engine.js'
 import { useErrorStyle } from '../../shared/http/error-handler.js'
 import { validationErrorResponses } from '../../shared/http/schemas.js'
-import type { Database } from '../../shared/storage/database.js'
+import type { SocketGuard } from '../../shared/http/sockets.js'
 import { CONTENT_TYPES } from './audio-encoding.js'
-import { collectFile, collectReturnTts, streamFile, streamTtsOutput } from './tts.output.js'
-import { ttsDb } from './tts.repo.js'
+import type { Plan } from './tts.plan.js'
 import {
   PostedTts,
   PostedVoice,
@@ -18,17 +16,22 @@ import {
   VoicesDeleteQuery,
   VoicesListQuery,
 } from './tts.schemas.js'
-import { TtsService, type Plan } from './tts.service.js'
-import { registerTtsSocket } from './tts.ws.js'
-import { VoicesService } from './voices.service.js'
+import type { TtsService } from './tts.service.js'
+import type { Synthesizer } from './tts.synthesizer.js'
+import { registerTtsSocket, type StreamInputLimits } from './tts.ws.js'
+import type { VoicesService } from './voices.service.js'
 
 export interface TtsRouteOptions {
-  db: Kysely<Database>
-  engine: TtsEngine
+  tts: TtsService
+  synth: Synthesizer
+  voices: VoicesService
+  sockets: SocketGuard
+  streamInput: StreamInputLimits
 }
 
 const tags = ['Text-to-speech']
 const Binary = { type: 'string', format: 'binary' } as const
+const Empty = Type.Null({ description: 'Empty body' })
 
 /** An AbortSignal that fires when the client goes away before the response has finished. */
 function disconnectSignal(reply: FastifyReply): AbortSignal {
@@ -41,7 +44,7 @@ function disconnectSignal(reply: FastifyReply): AbortSignal {
 
 /**
  * A byte stream over a generator that is torn down with the response: a generator parked at
- * `yield` (backpressure) would otherwise never observe the abort and never release its resources.
+ * `yield` (backpressure) would otherwise never observe the abort and never release its thread.
  */
 function responseStream(reply: FastifyReply, chunks: AsyncIterable<Buffer | string>): Readable {
   const stream = Readable.from(chunks, { objectMode: false })
@@ -59,43 +62,43 @@ function describe(reply: FastifyReply, plan: Plan): FastifyReply {
 }
 
 /** Text-to-speech (Octave-compatible) and the TTS voice library. */
-export async function ttsRoutes(app: FastifyInstance, opts: TtsRouteOptions): Promise<void> {
-  const db = ttsDb(opts.db)
-  const voices = new VoicesService(db)
-  const tts = new TtsService(db, opts.engine, voices)
+export const ttsRoutes: FastifyPluginAsyncTypebox<TtsRouteOptions> = async (app, opts) => {
+  const { tts, synth, voices } = opts
   // The TTS definition declares 422 HTTPValidationError for bad input.
   useErrorStyle(app, 'http_validation')
   const post = (response: object) => ({
-    schema: { tags, body: PostedTts, response: { ...response, ...validationErrorResponses } },
+    schema: {
+      tags,
+      body: PostedTts,
+      response: { ...response, 503: Type.Ref('ErrorResponse'), ...validationErrorResponses },
+    },
   })
 
   app.post('/v0/tts', post({ 200: ReturnTts }), async (req, reply) => {
-    const plan = await tts.plan(req.accountId, req.body as PostedTts, 'json')
-    return describe(reply, plan).send(await collectReturnTts(plan, tts.render(plan, disconnectSignal(reply)), req.id))
+    const plan = await tts.plan(req.accountId, req.body, 'json')
+    const body = await synth.json(plan, req.id, disconnectSignal(reply))
+    // Serialised in the worker thread; a string with a JSON content type is sent as it is.
+    return describe(reply, plan).type('application/json; charset=utf-8').send(body)
   })
 
   app.post('/v0/tts/file', post({ 200: Binary }), async (req, reply) => {
-    const plan = await tts.plan(req.accountId, req.body as PostedTts, 'file')
-    const file = await collectFile(plan, tts.render(plan, disconnectSignal(reply)))
+    const plan = await tts.plan(req.accountId, req.body, 'file')
+    const file = await synth.file(plan, disconnectSignal(reply))
     return describe(reply, plan)
       .type(CONTENT_TYPES[plan.format])
       .send(Buffer.from(file.buffer, file.byteOffset, file.byteLength))
   })
 
   app.post('/v0/tts/stream/file', post({ 200: Binary }), async (req, reply) => {
-    const plan = await tts.plan(req.accountId, req.body as PostedTts, 'stream')
-    const bytes = streamFile(plan, tts.render(plan, disconnectSignal(reply)))
-    return describe(reply, plan)
-      .type(CONTENT_TYPES[plan.format])
-      .send(responseStream(reply, toBuffers(bytes)))
+    const plan = await tts.plan(req.accountId, req.body, 'stream')
+    const bytes = synth.streamFile(plan, disconnectSignal(reply))
+    return describe(reply, plan).type(CONTENT_TYPES[plan.format]).send(responseStream(reply, bytes))
   })
 
   app.post('/v0/tts/stream/json', post({ 200: Binary }), async (req, reply) => {
-    const plan = await tts.plan(req.accountId, req.body as PostedTts, 'stream')
-    const lines = streamTtsOutput(plan, tts.render(plan, disconnectSignal(reply)), req.id)
-    return describe(reply, plan)
-      .type('application/json')
-      .send(responseStream(reply, toLines(lines)))
+    const plan = await tts.plan(req.accountId, req.body, 'stream')
+    const lines = synth.streamJson(plan, req.id, disconnectSignal(reply))
+    return describe(reply, plan).type('application/json').send(responseStream(reply, lines))
   })
 
   app.get(
@@ -103,40 +106,24 @@ export async function ttsRoutes(app: FastifyInstance, opts: TtsRouteOptions): Pr
     {
       schema: { tags, querystring: VoicesListQuery, response: { 200: ReturnPagedVoices, ...validationErrorResponses } },
     },
-    async (req) => voices.list(req.accountId, req.query as VoicesListQuery),
+    async (req) => voices.list(req.accountId, req.query),
   )
 
   app.post(
     '/v0/tts/voices',
     { schema: { tags, body: PostedVoice, response: { 200: ReturnVoice, ...validationErrorResponses } } },
-    async (req) => {
-      const body = req.body as PostedVoice
-      return voices.create(req.accountId, body.generation_id, body.name)
-    },
+    async (req) => voices.create(req.accountId, req.body.generation_id, req.body.name),
   )
 
   app.delete(
     '/v0/tts/voices',
-    {
-      schema: {
-        tags,
-        querystring: VoicesDeleteQuery,
-        response: { 200: Type.Null({ description: 'Empty body' }), ...validationErrorResponses },
-      },
-    },
+    { schema: { tags, querystring: VoicesDeleteQuery, response: { 200: Empty, ...validationErrorResponses } } },
     async (req, reply) => {
-      await voices.delete(req.accountId, (req.query as { name: string }).name)
-      return reply.code(200).send()
+      await voices.delete(req.accountId, req.query.name)
+      // Hume answers an empty body, not the JSON `null` the declared schema would serialise.
+      return reply.code(200).send(undefined as never)
     },
   )
 
-  registerTtsSocket(app, tts)
-}
-
-async function* toBuffers(chunks: AsyncIterable<Uint8Array>): AsyncGenerator<Buffer> {
-  for await (const c of chunks) yield Buffer.from(c.buffer, c.byteOffset, c.byteLength)
-}
-
-async function* toLines(messages: AsyncIterable<object>): AsyncGenerator<string> {
-  for await (const m of messages) yield `${JSON.stringify(m)}\n`
+  registerTtsSocket(app, { tts, synth, sockets: opts.sockets, limits: opts.streamInput })
 }

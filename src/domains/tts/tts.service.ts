@@ -1,62 +1,30 @@
-// Turns a PostedTts into a plan (voices resolved, generations stored) and renders it as a
-// stream of PCM chunks. Encoding for each route lives in tts.output.ts.
+// Turns a PostedTts into a plan (voices resolved, generations stored); the synthesizer renders
+// and encodes it in the TTS worker pool.
 import { randomInt, randomUUID } from 'node:crypto'
-import type { TtsEngine, VoiceSpec, WordTiming } from '../../shared/engines/tts-engine.js'
-import { splitSentences } from '../../shared/engines/tts-text.js'
+import type { Kysely } from 'kysely'
 import { errors, type ValidationIssue } from '../../shared/http/errors.js'
 import { monotonicNow } from '../../shared/storage/clock.js'
-import { concatSamples, type AudioFormat } from './audio-encoding.js'
+import type { Database } from '../../shared/storage/database.js'
+import type { VoiceSpec } from './engines/engine.js'
+import type { EngineInfo } from './engines/engine-select.js'
+import { splitSentences } from './engines/text.js'
 import * as repo from './tts.repo.js'
-import type { PostedTts, PostedUtterance, Timestamp } from './tts.schemas.js'
+import type { Plan, PlannedGeneration, PlannedUtterance } from './tts.plan.js'
+import type { PostedTts, PostedUtterance } from './tts.schemas.js'
 import { applyDelivery, designVoice, hashSeed } from './voice-design.js'
 import { parseSpec, type VoicesService } from './voices.service.js'
 
 export type Endpoint = 'json' | 'file' | 'stream'
 
-export interface PlannedUtterance {
-  index: number
-  snippets: { id: string; text: string }[]
-  voice: VoiceSpec
-  speed: number
-  trailingSilence: number
-}
-
-export interface PlannedGeneration {
-  id: string
-  voice: VoiceSpec
-  utterances: PlannedUtterance[]
-}
-
-export interface Plan {
-  format: AudioFormat
-  sampleRate: number
-  engine: string
-  stripHeaders: boolean
-  /** Instant mode streams clause-sized chunks; otherwise one chunk per snippet. */
-  instant: boolean
-  timestampTypes: Set<'word' | 'phoneme'>
-  generations: PlannedGeneration[]
-}
-
-export interface RenderedChunk {
-  generation: PlannedGeneration
-  utterance: PlannedUtterance
-  snippet: { id: string; text: string }
-  chunkIndex: number
-  isLastChunk: boolean
-  isLastOfGeneration: boolean
-  samples: Float32Array
-  /** Milliseconds from the start of the generation's audio. */
-  timestamps: Timestamp[]
-}
-
 const SEED_STRIDE = 0x9e3779b9
 
 export class TtsService {
   constructor(
-    private readonly db: repo.TtsDb,
-    readonly engine: TtsEngine,
+    private readonly db: Kysely<Database>,
+    /** The engine the pool's threads run: plans carry its sample rate and name. */
+    readonly engine: EngineInfo,
     private readonly voices: VoicesService,
+    private readonly limits: { maxRequestChars: number },
   ) {}
 
   private async resolveVoice(
@@ -120,6 +88,14 @@ export class TtsService {
     }
     if (body.version === '2' && !voiced)
       issues.push({ loc: ['body', 'version'], msg: 'Octave 2 requests must specify a voice', type: 'value_error' })
+    // Every generation renders all the text: bound the audio one request can make (and hold).
+    const chars = body.utterances.reduce((n, u) => n + u.text.length, 0) * (body.num_generations ?? 1)
+    if (chars > this.limits.maxRequestChars)
+      issues.push({
+        loc: ['body', 'utterances'],
+        msg: `The request asks for ${chars} characters of speech (text × num_generations); the limit is ${this.limits.maxRequestChars}`,
+        type: 'value_error',
+      })
     if (issues.length > 0) throw errors.invalid(issues)
   }
 
@@ -180,78 +156,8 @@ export class TtsService {
       engine: this.engine.name,
       stripHeaders: body.strip_headers ?? false,
       instant: endpoint === 'stream' && body.instant_mode !== false && Boolean(first?.voice) && n === 1,
-      timestampTypes: new Set(body.include_timestamp_types ?? []),
+      timestampTypes: [...new Set(body.include_timestamp_types ?? [])],
       generations,
     }
-  }
-
-  /** Renders every generation in order; stops at the next chunk boundary once `signal` aborts. */
-  async *render(plan: Plan, signal: AbortSignal): AsyncGenerator<RenderedChunk> {
-    const sr = plan.sampleRate
-    const words = plan.timestampTypes.has('word')
-    // Only the response's very first chunk decides the first byte; later ones keep whole clauses.
-    let quickStart = plan.instant
-    for (const generation of plan.generations) {
-      let elapsedMs = 0
-      const lastU = generation.utterances.length - 1
-      for (const utterance of generation.utterances) {
-        const lastS = utterance.snippets.length - 1
-        for (const [s, snippet] of utterance.snippets.entries()) {
-          const isLastSnippetOfUtterance = s === lastS
-          const isLastOfGeneration = isLastSnippetOfUtterance && utterance.index === lastU
-          const chunks = this.engine.synthesize(
-            { text: snippet.text, voice: utterance.voice, speed: utterance.speed, words, quickStart },
-            signal,
-          )
-          quickStart = false
-          // Instant mode forwards each engine chunk; otherwise the snippet becomes a single chunk.
-          const pending: { samples: Float32Array; stamps: Timestamp[] }[] = []
-          let chunkIndex = 0
-          const emit = (isLast: boolean): RenderedChunk => {
-            const parts = pending.splice(0)
-            const silence = isLast && isLastSnippetOfUtterance ? Math.round(utterance.trailingSilence * sr) : 0
-            const samples = concatSamples(
-              parts.map((p) => p.samples),
-              silence,
-            )
-            return {
-              generation,
-              utterance,
-              snippet,
-              chunkIndex: chunkIndex++,
-              isLastChunk: isLast,
-              isLastOfGeneration: isLast && isLastOfGeneration,
-              samples,
-              timestamps: parts.flatMap((p) => p.stamps),
-            }
-          }
-          let done = false
-          for await (const c of chunks) {
-            const stamps = this.stamps(plan, c.words, c.phones, elapsedMs)
-            elapsedMs += (c.samples.length / sr) * 1000
-            pending.push({ samples: c.samples, stamps })
-            if (c.last) done = true
-            if (plan.instant || c.last) yield emit(c.last)
-          }
-          // An engine that ended without flagging its last chunk still closes the snippet.
-          if (!done) yield emit(true)
-          if (isLastSnippetOfUtterance) elapsedMs += utterance.trailingSilence * 1000
-        }
-      }
-    }
-  }
-
-  private stamps(plan: Plan, words: WordTiming[], phones: WordTiming[], offsetMs: number): Timestamp[] {
-    const at =
-      (type: 'word' | 'phoneme') =>
-      (w: WordTiming): Timestamp => ({
-        text: w.text,
-        time: { begin: Math.round(offsetMs + w.beginMs), end: Math.round(offsetMs + w.endMs) },
-        type,
-      })
-    return [
-      ...(plan.timestampTypes.has('word') ? words.map(at('word')) : []),
-      ...(plan.timestampTypes.has('phoneme') ? phones.map(at('phoneme')) : []),
-    ]
   }
 }

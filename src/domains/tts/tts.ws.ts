@@ -1,16 +1,19 @@
 // /v0/tts/stream/input: text arrives in pieces; complete sentences are spoken as soon as they
 // arrive, `flush` speaks whatever is buffered, `close` speaks the rest and closes. Each spoken
 // batch is one generation; later batches take the first one's voice as context, so an unvoiced
-// session keeps one designed voice throughout.
-import { Ajv } from 'ajv'
+// session keeps one designed voice throughout. Bounds: a batch never exceeds MAX_TEXT characters
+// (a long run without a sentence end is cut at a word boundary), and while more than
+// `pendingChars` wait to be spoken the socket stops reading (TCP backpressure on the client).
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify'
 import { Type, type Static } from 'typebox'
 import type { WebSocket } from 'ws'
-import { toValidationIssues } from '../../shared/http/error-handler.js'
 import { ApiError } from '../../shared/http/errors.js'
-import { streamTtsOutput } from './tts.output.js'
+import { parseClientJson } from '../../shared/http/json.js'
+import { CLOSE_POLICY, type SocketGuard, type SocketWatch } from '../../shared/http/sockets.js'
+import { compileBodyCheck } from '../../shared/http/validation.js'
 import { MAX_DESCRIPTION, MAX_TEXT, PostedUtteranceVoice, type PostedTts, type PostedUtterance } from './tts.schemas.js'
 import type { TtsService } from './tts.service.js'
+import type { Synthesizer } from './tts.synthesizer.js'
 
 const PublishTts = Type.Object({
   text: Type.Optional(Type.String({ maxLength: MAX_TEXT })),
@@ -41,61 +44,84 @@ const StreamQuery = Type.Object({
 })
 type StreamQuery = Static<typeof StreamQuery>
 
-const validatePublish = new Ajv({ strict: false }).compile(PublishTts)
+const checkPublish = compileBodyCheck(PublishTts, ['message'])
 /** Text up to the last sentence end followed by whitespace is complete and can be spoken now. */
 const SENTENCE_BREAK = /[.!?…]["'”’)\]]*\s+/g
-const CLOSE_POLICY = 1008
+
+export interface StreamInputLimits {
+  jsonDepth: number
+  /** Characters accepted but not yet spoken before the socket stops reading. */
+  pendingChars: number
+}
 
 /** WebSocket close reasons are limited to 123 bytes. */
 function reason(msg: string): string {
   return Buffer.from(msg).subarray(0, 120).toString()
 }
 
+/** Where a batch of at most `max` characters can end: the last whitespace in it, else `max`. */
+export function cutPoint(text: string, max: number): number {
+  if (text.length <= max) return text.length
+  const space = text.lastIndexOf(' ', max)
+  return space > max / 2 ? space + 1 : max
+}
+
+interface SessionDeps {
+  socket: WebSocket
+  tts: TtsService
+  synth: Synthesizer
+  watch: SocketWatch
+  limits: StreamInputLimits
+  accountId: string
+  requestId: string
+  query: StreamQuery
+  log: FastifyBaseLogger
+}
+
 class StreamSession {
   private buffer = ''
   private settings: Omit<PostedUtterance, 'text'> = {}
   private queue: Promise<void> = Promise.resolve()
+  private pending = 0
   private contextId: string | undefined
   private readonly abort = new AbortController()
 
-  constructor(
-    private readonly socket: WebSocket,
-    private readonly tts: TtsService,
-    private readonly accountId: string,
-    private readonly requestId: string,
-    private readonly query: StreamQuery,
-    private readonly log: FastifyBaseLogger,
-  ) {
-    this.contextId = query.context_generation_id
-    socket.on('close', () => this.abort.abort(new Error('socket closed')))
+  constructor(private readonly d: SessionDeps) {
+    this.contextId = d.query.context_generation_id
+    d.socket.on('close', () => this.abort.abort(new Error('socket closed')))
   }
 
   onMessage(raw: string): void {
-    let msg: unknown
+    let m: PublishTts
     try {
-      msg = JSON.parse(raw)
-    } catch {
-      return this.socket.close(CLOSE_POLICY, 'messages must be JSON PublishTts objects')
+      m = checkPublish(parseClientJson(raw, this.d.limits.jsonDepth, ['message']))
+    } catch (err) {
+      const issue = err instanceof ApiError ? err.issues?.[0] : undefined
+      return this.d.socket.close(
+        CLOSE_POLICY,
+        reason(issue ? `${issue.loc.join('.')}: ${issue.msg}` : 'invalid message'),
+      )
     }
-    if (!validatePublish(msg)) {
-      const issue = toValidationIssues('body', validatePublish.errors ?? [])[0]
-      return this.socket.close(CLOSE_POLICY, reason(`${issue?.loc.join('.') ?? 'body'}: ${issue?.msg ?? 'invalid'}`))
-    }
-    const m = msg as PublishTts
     const { text, flush, close, ...settings } = m
     // Settings apply to text that arrives from now on, so speak what came before them first.
     if (Object.keys(settings).length > 0) {
-      this.speak(this.take(this.buffer.length))
+      this.speakAll()
       this.settings = { ...this.settings, ...settings }
     }
     if (text) this.buffer += text
-    if (flush || close) this.speak(this.take(this.buffer.length))
+    if (flush || close) this.speakAll()
     else {
       let end = 0
       for (const b of this.buffer.matchAll(SENTENCE_BREAK)) end = (b.index ?? 0) + b[0].length
       if (end > 0) this.speak(this.take(end))
+      // No sentence end in sight: a run longer than one generation may hold is spoken in parts.
+      while (this.buffer.length > MAX_TEXT) this.speak(this.take(cutPoint(this.buffer, MAX_TEXT)))
     }
-    if (close) void this.queue.then(() => this.socket.close(1000, 'done'))
+    if (close) void this.queue.then(() => this.d.socket.close(1000, 'done'))
+  }
+
+  private speakAll(): void {
+    while (this.buffer.length > 0) this.speak(this.take(cutPoint(this.buffer, MAX_TEXT)))
   }
 
   private take(n: number): string {
@@ -107,12 +133,21 @@ class StreamSession {
   private speak(text: string): void {
     if (!text) return
     const utterance: PostedUtterance = { ...this.settings, text }
-    this.queue = this.queue.then(() => this.render(utterance)).catch((err: unknown) => this.fail(err))
+    this.pending += text.length
+    if (this.pending > this.d.limits.pendingChars) this.d.socket.pause()
+    const work = this.queue.then(() => this.render(utterance))
+    this.queue = this.d.watch
+      .busy(work)
+      .catch((err: unknown) => this.fail(err))
+      .finally(() => {
+        this.pending -= text.length
+        if (this.pending <= this.d.limits.pendingChars && this.d.socket.isPaused) this.d.socket.resume()
+      })
   }
 
   private async render(utterance: PostedUtterance): Promise<void> {
     if (this.abort.signal.aborted) return
-    const q = this.query
+    const { query: q, socket } = this.d
     const types = q.include_timestamp_types
     const body: PostedTts = {
       utterances: [utterance],
@@ -123,14 +158,18 @@ class StreamSession {
       ...(types ? { include_timestamp_types: Array.isArray(types) ? types : [types] } : {}),
       ...(q.version ? { version: q.version } : {}),
     }
-    const plan = await this.tts.plan(this.accountId, body, 'stream')
+    const plan = await this.d.tts.plan(this.d.accountId, body, 'stream')
     this.contextId ??= plan.generations[0]?.id
     // The SDK's socket parses every frame as JSON, so binary audio frames are opt-in (no_binary=false).
     const binary = q.no_binary === 'false'
-    for await (const out of streamTtsOutput(plan, this.tts.render(plan, this.abort.signal), this.requestId)) {
-      if (this.socket.readyState !== this.socket.OPEN) return
-      this.socket.send(JSON.stringify(out))
-      if (binary && out.type === 'audio') this.socket.send(Buffer.from(out.audio, 'base64'))
+    const messages = this.d.synth.run(plan, 'socket', {
+      requestId: this.d.requestId,
+      signal: this.abort.signal,
+      binary,
+    })
+    for await (const m of messages) {
+      if (socket.readyState !== socket.OPEN) return
+      socket.send('text' in m ? m.text : m.bytes)
     }
   }
 
@@ -138,21 +177,42 @@ class StreamSession {
     if (this.abort.signal.aborted) return
     if (err instanceof ApiError) {
       const issue = err.issues?.[0]
-      this.socket.close(CLOSE_POLICY, reason(issue ? `${issue.loc.join('.')}: ${issue.msg}` : err.message))
+      this.d.socket.close(CLOSE_POLICY, reason(issue ? `${issue.loc.join('.')}: ${issue.msg}` : err.message))
       return
     }
-    this.log.error({ err }, 'tts stream synthesis failed')
-    this.socket.close(1011, 'synthesis failed')
+    this.d.log.error({ err }, 'tts stream synthesis failed')
+    this.d.socket.close(1011, 'synthesis failed')
   }
 }
 
-export function registerTtsSocket(app: FastifyInstance, tts: TtsService): void {
+export function registerTtsSocket(
+  app: FastifyInstance,
+  o: { tts: TtsService; synth: Synthesizer; sockets: SocketGuard; limits: StreamInputLimits },
+): void {
   app.get(
     '/v0/tts/stream/input',
-    { websocket: true, schema: { hide: true, querystring: StreamQuery } },
+    {
+      websocket: true,
+      config: { socket: true },
+      schema: { hide: true, querystring: StreamQuery },
+      preValidation: async (req) => o.sockets.checkAdmission(req.accountId),
+    },
     (socket, req) => {
-      const session = new StreamSession(socket, tts, req.accountId, req.id, req.query as StreamQuery, req.log)
+      const watch = o.sockets.attach(socket, req.accountId)
+      if (!watch) return
+      const session = new StreamSession({
+        socket,
+        tts: o.tts,
+        synth: o.synth,
+        watch,
+        limits: o.limits,
+        accountId: req.accountId,
+        requestId: req.id,
+        query: req.query as StreamQuery,
+        log: req.log,
+      })
       socket.on('message', (data, isBinary) => {
+        if (!watch.message()) return
         if (isBinary) return socket.close(CLOSE_POLICY, 'binary input is not supported')
         session.onMessage(data.toString())
       })

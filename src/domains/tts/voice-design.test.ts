@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { splitChunks, splitSentences } from '../../shared/engines/tts-text.js'
-import { alignPhones } from '../../shared/engines/tts-word-align.js'
+import { splitChunks, splitSentences } from './engines/text.js'
+import { alignPhones } from './engines/word-align.js'
 import { applyDelivery, designVoice } from './voice-design.js'
 
 describe('voice design', () => {

@@ -12,8 +12,8 @@
 // - age: child/young/teen -> +2 st, +5% rate; old/elderly/aged -> -2 st, -8% rate.
 // - pitch, pace, energy, timbre and emotion words add the deltas in CUES below.
 // - the seed adds a variation of up to +-1.5 st, +-5% rate and +-10% energy.
-import { clamp, type FliteVoice, type StyleWeight, type VoiceSpec } from '../../shared/engines/tts-engine.js'
-import { KOKORO_VOICE_IDS } from '../../shared/engines/tts-kokoro-voices.js'
+import { clamp, type FliteVoice, type StyleWeight, type VoiceSpec } from './engines/engine.js'
+import { KOKORO_VOICE_IDS } from './engines/kokoro-voices.js'
 
 interface Delta {
   pitch?: number

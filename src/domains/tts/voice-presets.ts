@@ -1,6 +1,6 @@
 // The built-in HUME_AI voice library: fixed specs under stable ids, shared by every account.
 // "Male English Actor" is the voice the public API reference uses in its examples.
-import type { VoiceSpec } from '../../shared/engines/tts-engine.js'
+import type { VoiceSpec } from './engines/engine.js'
 
 export interface PresetVoice {
   id: string

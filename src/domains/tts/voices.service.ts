@@ -1,8 +1,10 @@
 // The voice library: HUME_AI presets (shared) and CUSTOM_VOICE voices saved from generations.
 import { randomUUID } from 'node:crypto'
-import type { VoiceSpec } from '../../shared/engines/tts-engine.js'
+import type { Kysely } from 'kysely'
+import type { VoiceSpec } from './engines/engine.js'
 import { errors } from '../../shared/http/errors.js'
 import { monotonicNow } from '../../shared/storage/clock.js'
+import type { Database } from '../../shared/storage/database.js'
 import * as repo from './tts.repo.js'
 import type { PostedUtteranceVoice, Provider, ReturnVoice, VoicesListQuery } from './tts.schemas.js'
 import { PRESET_VOICES, findPreset } from './voice-presets.js'
@@ -19,7 +21,7 @@ export function parseSpec(json: string): VoiceSpec {
 }
 
 export class VoicesService {
-  constructor(private readonly db: repo.TtsDb) {}
+  constructor(private readonly db: Kysely<Database>) {}
 
   /** The spec a posted voice names, or undefined. The provider defaults to CUSTOM_VOICE, as Hume's does. */
   async resolve(accountId: string, voice: PostedUtteranceVoice): Promise<VoiceSpec | undefined> {

@@ -14,8 +14,9 @@ function credentials(request: FastifyRequest): { apiKey?: string; token?: string
   if (typeof header === 'string' && header) return { apiKey: header }
   const auth = request.headers.authorization
   if (auth && /^bearer /i.test(auth)) return { token: auth.slice(7).trim() }
-  // Browsers cannot set headers on a WebSocket handshake, so sockets take credentials in the query.
-  if (request.headers.upgrade?.toLowerCase() === 'websocket') {
+  // Browsers cannot set headers on a WebSocket handshake, so sockets take credentials in the query;
+  // only a real handshake (an HTTP upgrade) on a socket route does, never an ordinary request.
+  if ((request as { ws?: boolean }).ws === true && request.routeOptions.config?.socket) {
     const query = request.query as Record<string, unknown>
     if (typeof query.api_key === 'string' && query.api_key) return { apiKey: query.api_key }
     if (typeof query.access_token === 'string' && query.access_token) return { token: query.access_token }
@@ -37,4 +38,29 @@ export function installAuth(app: FastifyInstance, accounts: AccountService): voi
     if (!accountId) throw errors.unauthorized(apiKey || token ? 'Invalid credentials' : 'Missing credentials')
     request.accountId = accountId
   })
+}
+
+const CREDENTIAL_PARAMS = new Set(['api_key', 'access_token'])
+
+/**
+ * A URL safe to log: credential query parameters are redacted after decoding, so `api%5Fkey=...`
+ * (which servers decode to `api_key`) is caught as well as `api_key=...`.
+ */
+export function redactUrl(url: string): string {
+  const q = url.indexOf('?')
+  if (q < 0) return url
+  let params: URLSearchParams
+  try {
+    params = new URLSearchParams(url.slice(q + 1))
+  } catch {
+    return `${url.slice(0, q)}?[unparsable query redacted]`
+  }
+  let redacted = false
+  for (const key of new Set(params.keys())) {
+    if (CREDENTIAL_PARAMS.has(key.toLowerCase())) {
+      params.set(key, '[redacted]')
+      redacted = true
+    }
+  }
+  return redacted ? `${url.slice(0, q)}?${params.toString()}` : url
 }

@@ -1,4 +1,5 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { PoolBusyError } from '../workers/pool.js'
 import { ApiError, errors, reasonPhrase, type ValidationIssue } from './errors.js'
 
 declare module 'fastify' {
@@ -10,6 +11,8 @@ declare module 'fastify' {
     errorStyle?: 'error_response' | 'http_validation'
     /** Answers without credentials. */
     public?: boolean
+    /** A WebSocket route: its handshake may carry credentials in the query (api_key, access_token). */
+    socket?: boolean
   }
 }
 
@@ -88,7 +91,12 @@ export function sendError(request: FastifyRequest, reply: FastifyReply, error: A
 
 export function installErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError | ApiError, request, reply) => {
-    const error = err instanceof ApiError ? err : fromFastifyError(err, request)
+    const error =
+      err instanceof ApiError
+        ? err
+        : err instanceof PoolBusyError
+          ? errors.unavailable('The server is busy; retry shortly')
+          : fromFastifyError(err, request)
     if (error.status >= 500) request.log.error({ err: error.cause ?? err }, 'request failed')
     return sendError(request, reply, error)
   })

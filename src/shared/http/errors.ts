@@ -62,6 +62,8 @@ export const errors = {
   conflict: (message: string) => new ApiError(409, 'conflict', message),
   payloadTooLarge: (limit: number) =>
     new ApiError(413, 'payload_too_large', `Request body exceeds the limit of ${limit} bytes`),
+  uploadTooLarge: (message: string) => new ApiError(413, 'payload_too_large', message),
+  tooManyRequests: (message: string) => new ApiError(429, 'rate_limited', message),
   unsupportedMediaType: (type: string) =>
     new ApiError(415, 'unsupported_media_type', `Unsupported Content-Type: ${type}`),
   unavailable: (message: string) => new ApiError(503, 'unavailable', message),

@@ -8,6 +8,9 @@ import { lookup as dnsLookup, type LookupAddress } from 'node:dns'
 import http from 'node:http'
 import https from 'node:https'
 import { isIP, type LookupFunction } from 'node:net'
+import { Readable, Transform, type TransformCallback } from 'node:stream'
+import { buffer } from 'node:stream/consumers'
+import { pipeline } from 'node:stream/promises'
 import { AllowList, isPrivateAddress } from './address-policy.js'
 
 export type FetchFailure =
@@ -34,7 +37,8 @@ export interface SafeFetchOptions {
   maxRedirects?: number
   method?: 'GET' | 'POST'
   headers?: Record<string, string>
-  body?: string | Buffer
+  /** A request body; a stream is sent as it is read (chunked), never buffered here. */
+  body?: string | Buffer | Readable
   signal?: AbortSignal
 }
 
@@ -44,6 +48,25 @@ export interface SafeResponse {
   body: Buffer
   /** The URL after redirects. */
   url: string
+}
+
+/** A response whose body is still to be read: capped (SafeFetchError 'too_large') and under the deadline. */
+export interface SafeStreamResponse extends Omit<SafeResponse, 'body'> {
+  body: Readable
+}
+
+/** Fails the stream once more than `maxBytes` have passed. */
+class Cap extends Transform {
+  private seen = 0
+  constructor(private readonly maxBytes: number) {
+    super()
+  }
+  override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
+    this.seen += chunk.length
+    if (this.seen > this.maxBytes)
+      return cb(new SafeFetchError('too_large', `response exceeds the ${this.maxBytes} byte limit`))
+    cb(null, chunk)
+  }
 }
 
 type AllOrOne = ((err: NodeJS.ErrnoException | null, address: string, family: number) => void) &
@@ -95,7 +118,7 @@ function checkUrl(raw: string, allow: AllowList): URL {
 }
 
 function once(url: URL, allow: AllowList, opts: SafeFetchOptions, deadline: AbortSignal, maxBytes: number) {
-  return new Promise<SafeResponse>((resolve, reject) => {
+  return new Promise<SafeStreamResponse>((resolve, reject) => {
     const mod = url.protocol === 'https:' ? https : http
     const req = mod.request(
       url,
@@ -114,25 +137,16 @@ function once(url: URL, allow: AllowList, opts: SafeFetchOptions, deadline: Abor
             new SafeFetchError('too_large', `response is ${declared} bytes, over the ${maxBytes} byte limit`),
           )
         }
-        const chunks: Buffer[] = []
-        let size = 0
-        res.on('data', (chunk: Buffer) => {
-          size += chunk.length
-          if (size > maxBytes) {
-            res.destroy()
-            reject(new SafeFetchError('too_large', `response exceeds the ${maxBytes} byte limit`))
-            return
-          }
-          chunks.push(chunk)
-        })
-        res.on('end', () =>
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks), url: url.href }),
-        )
-        res.on('error', (err) => reject(wrap(err, deadline)))
+        const body = new Cap(maxBytes)
+        // pipeline tears the response down when the cap trips; the error reaches readers through `body`.
+        pipeline(res, body).catch((err: unknown) => body.destroy(wrap(err as Error, deadline)))
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body, url: url.href })
       },
     )
     req.on('error', (err) => reject(wrap(err, deadline)))
-    req.end(opts.body)
+    const b = opts.body
+    if (b instanceof Readable) pipeline(b, req).catch((err: unknown) => reject(wrap(err as Error, deadline)))
+    else req.end(b)
   })
 }
 
@@ -144,8 +158,12 @@ function wrap(err: Error, deadline: AbortSignal): SafeFetchError {
   })
 }
 
-/** Fetches a user-supplied URL under the SSRF policy; throws SafeFetchError with a clear reason. */
-export async function safeFetch(rawUrl: string, opts: SafeFetchOptions = {}): Promise<SafeResponse> {
+/**
+ * Fetches a user-supplied URL under the SSRF policy and hands back the body unread, so callers can
+ * stream it (to disk, say) without holding it. Throws SafeFetchError with a clear reason; reading
+ * the body can fail with 'too_large' or 'timeout' too.
+ */
+export async function safeFetchStream(rawUrl: string, opts: SafeFetchOptions = {}): Promise<SafeStreamResponse> {
   const allow = new AllowList(opts.allowList ?? [])
   const maxBytes = opts.maxBytes ?? 100 * 1024 * 1024
   const maxRedirects = opts.maxRedirects ?? 5
@@ -156,9 +174,22 @@ export async function safeFetch(rawUrl: string, opts: SafeFetchOptions = {}): Pr
     const res = await once(url, allow, opts, deadline, maxBytes)
     const location = res.headers.location
     if (res.status < 300 || res.status >= 400 || res.status === 304 || !location) return res
+    res.body.destroy()
     if (hop >= maxRedirects) throw new SafeFetchError('too_many_redirects', `more than ${maxRedirects} redirects`)
     // Each redirect target is checked like the original URL (scheme, literal IP, DNS).
     url = checkUrl(new URL(location, url).href, allow)
-    if (opts.method === 'POST') return res // never replay a POST body to a redirect target
+    if (opts.method === 'POST') return { ...res, body: Readable.from([]) } // never replay a POST body
+  }
+}
+
+/** safeFetchStream with the (capped) body read into memory: for small answers such as callbacks'. */
+export async function safeFetch(rawUrl: string, opts: SafeFetchOptions = {}): Promise<SafeResponse> {
+  const res = await safeFetchStream(rawUrl, opts)
+  try {
+    return { ...res, body: await buffer(res.body) }
+  } catch (err) {
+    throw err instanceof SafeFetchError
+      ? err
+      : new SafeFetchError('network', 'reading the response failed', { cause: err })
   }
 }

@@ -1,8 +1,10 @@
 /**
- * The queue contract. A `JobMap` maps each job name to its payload type;
- * payloads carry a version `v` so a worker can refuse shapes it does not know.
- * Handlers must be idempotent: a job whose worker died is delivered again.
+ * The queue contract. A `JobMap` maps each job name to its payload type; payloads carry a version
+ * `v` so a worker can refuse shapes it does not know. Handlers must be idempotent: a job whose
+ * worker died is delivered again.
  */
+import type { Executor } from '../storage/database.js'
+
 export type JobMap = Record<string, { v: number }>
 
 export interface EnqueueOptions {
@@ -12,6 +14,11 @@ export interface EnqueueOptions {
   delayMs?: number
   /** Deliveries before the job is given up (default 5). */
   maxAttempts?: number
+  /**
+   * The application transaction the job belongs to. A queue stored in the application database
+   * enqueues inside it (the job commits with the data it is about, or not at all).
+   */
+  tx?: Executor
 }
 
 export interface ClaimedJob<M extends JobMap, K extends keyof M = keyof M> {
@@ -32,4 +39,18 @@ export interface Queue<M extends JobMap> {
   complete(id: string, owner: string): Promise<void>
   /** Schedules a retry after `retryInMs`, or marks the job dead when attempts are exhausted. */
   fail(id: string, owner: string, error: string, retryInMs: number): Promise<'retrying' | 'dead'>
+  /** Tells this process's idle workers that jobs were committed, so they claim now, not at their next poll. */
+  notify(): void
+  /** Registers a listener for notify(); returns its removal. */
+  onNotify(listener: () => void): () => void
 }
+
+/** One job kind: its handler and, optionally, what to record when every attempt failed. */
+export interface JobDefinition<P> {
+  handle(payload: P, job: ClaimedJob<JobMap>): Promise<void>
+  /** Called once when the job has used up its attempts (e.g. to mark a batch job FAILED). */
+  onDead?(payload: P, error: string): Promise<void>
+}
+
+/** Every job name with its definition: the worker's names are this map's keys. */
+export type JobRegistry<M extends JobMap> = { [K in keyof M]: JobDefinition<M[K]> }

@@ -6,46 +6,31 @@
  */
 import { randomUUID } from 'node:crypto'
 import { sql, type Kysely } from 'kysely'
+import type { Database } from '../storage/database.js'
 import type { ClaimedJob, EnqueueOptions, JobMap, Queue } from './queue.js'
 
-export interface QueueJobsTable {
-  id: string
-  name: string
-  key: string | null
-  payload: string
-  state: 'ready' | 'leased' | 'done' | 'dead'
-  attempts: number
-  max_attempts: number
-  run_at: number
-  lease_owner: string | null
-  lease_until: number | null
-  last_error: string | null
-  created_at: number
-  updated_at: number
-}
-
-export interface QueueTables {
-  queue_jobs: QueueJobsTable
-}
-
-/** Any application database on which migration 0004 has run; the queue only touches its own table. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type AnyKysely = Kysely<any>
-
 export class SqlQueue<M extends JobMap> implements Queue<M> {
-  private readonly db: Kysely<QueueTables>
+  private readonly listeners = new Set<() => void>()
 
   constructor(
-    db: AnyKysely,
+    private readonly db: Kysely<Database>,
     private readonly now: () => number = Date.now,
-  ) {
-    this.db = db as Kysely<QueueTables>
+  ) {}
+
+  notify(): void {
+    for (const l of this.listeners) l()
+  }
+
+  onNotify(listener: () => void): () => void {
+    this.listeners.add(listener)
+    return () => this.listeners.delete(listener)
   }
 
   async enqueue<K extends keyof M & string>(name: K, payload: M[K], opts: EnqueueOptions = {}): Promise<string> {
     const id = randomUUID()
     const now = this.now()
-    const inserted = await this.db
+    const db = opts.tx ?? this.db
+    const inserted = await db
       .insertInto('queue_jobs')
       .values({
         id,
@@ -66,7 +51,7 @@ export class SqlQueue<M extends JobMap> implements Queue<M> {
       .returning('id')
       .executeTakeFirst()
     if (inserted) return inserted.id
-    const existing = await this.db
+    const existing = await db
       .selectFrom('queue_jobs')
       .select('id')
       .where('key', '=', opts.key!)

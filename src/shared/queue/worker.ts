@@ -1,18 +1,11 @@
 /**
- * Runs queue jobs with a fixed concurrency. Refuses to start while a job name
- * in the map has no handler, renews leases while a handler runs, and retries
+ * Runs queue jobs with a fixed concurrency. Its job names are the registry's keys; it refuses to
+ * start while any of them lacks a handler, renews leases while a handler runs, and retries
  * failures with exponential backoff plus jitter.
  */
 import { randomUUID } from 'node:crypto'
 import type { Logger } from 'pino'
-import type { ClaimedJob, JobMap, Queue } from './queue.js'
-
-export type Handlers<M extends JobMap> = { [K in keyof M]: (payload: M[K], job: ClaimedJob<M, K>) => Promise<void> }
-/**
- * Called once when a job has used up its attempts, so the domain can record the failure (e.g. mark a
- * batch job FAILED) instead of leaving whatever state the last attempt reached.
- */
-export type DeadHandlers<M extends JobMap> = { [K in keyof M]?: (payload: M[K], error: string) => Promise<void> }
+import type { ClaimedJob, JobMap, JobRegistry, Queue } from './queue.js'
 
 export interface WorkerOptions {
   concurrency: number
@@ -20,43 +13,51 @@ export interface WorkerOptions {
   pollMs?: number
   /** Base of the exponential retry delay. */
   backoffMs?: number
-  onDead?: DeadHandlers<JobMap>
 }
 
 export class QueueWorker<M extends JobMap> {
   readonly owner = `worker-${randomUUID()}`
+  readonly names: readonly (keyof M & string)[]
   private running = false
   private readonly active = new Set<Promise<void>>()
   private wake: (() => void) | undefined
   private loop: Promise<void> | undefined
+  private unsubscribe: (() => void) | undefined
 
   constructor(
     private readonly queue: Queue<M>,
-    private readonly handlers: Handlers<M>,
-    private readonly names: readonly (keyof M & string)[],
+    private readonly registry: JobRegistry<M>,
     private readonly log: Logger,
     private readonly opts: WorkerOptions,
   ) {
-    const missing = names.filter((n) => typeof handlers[n] !== 'function')
+    this.names = Object.keys(registry) as (keyof M & string)[]
+    const missing = this.names.filter((n) => typeof registry[n]?.handle !== 'function')
     if (missing.length > 0) throw new Error(`queue worker: no handler for ${missing.join(', ')}`)
   }
 
   start(): void {
     if (this.running) return
     this.running = true
+    this.unsubscribe = this.queue.onNotify(() => this.nudge())
     this.loop = this.run()
   }
 
-  /** Wakes an idle worker now instead of at the next poll (after an enqueue in this process). */
+  /** Wakes an idle worker now instead of at the next poll. */
   nudge(): void {
     this.wake?.()
   }
 
+  /** Stops claiming and waits for the jobs in progress (their leases let another worker retry them). */
   async stop(): Promise<void> {
     this.running = false
+    this.unsubscribe?.()
     this.nudge()
     await this.loop
     await Promise.allSettled([...this.active])
+  }
+
+  get busy(): number {
+    return this.active.size
   }
 
   private async run(): Promise<void> {
@@ -100,9 +101,9 @@ export class QueueWorker<M extends JobMap> {
         .heartbeat(job.id, this.owner, leaseMs)
         .catch((err: unknown) => log.warn({ err }, 'lease renewal failed'))
     }, leaseMs / 3)
+    const def = this.registry[job.name]
     try {
-      const handler = this.handlers[job.name] as (p: unknown, j: ClaimedJob<M>) => Promise<void>
-      await handler(job.payload, job)
+      await def.handle(job.payload, job as ClaimedJob<JobMap>)
       await this.queue.complete(job.id, this.owner)
     } catch (err) {
       const base = this.opts.backoffMs ?? 1000
@@ -112,9 +113,7 @@ export class QueueWorker<M extends JobMap> {
       log.warn({ err, outcome, retryInMs: delay }, 'queue job failed')
       // 'unknown' (the queue itself failed) leaves the lease to expire, so the job comes back later.
       if (outcome === 'dead') {
-        await this.opts.onDead?.[job.name]?.(job.payload, message).catch((e: unknown) =>
-          log.error({ err: e }, 'dead-job hook failed'),
-        )
+        await def.onDead?.(job.payload, message).catch((e: unknown) => log.error({ err: e }, 'dead-job hook failed'))
       }
     } finally {
       clearInterval(beat)

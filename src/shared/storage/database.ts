@@ -1,4 +1,10 @@
-import type { Generated, Insertable, Selectable } from 'kysely'
+import type { Generated, Insertable, Kysely, Selectable, Transaction } from 'kysely'
+
+/**
+ * Every table of the application database, in one place: repositories take `Kysely<Database>`
+ * (or a transaction of it) and never cast. Domain tables are declared here, not in the domains,
+ * because the storage layer owns the schema (migrations) and `shared/` must not import `domains/`.
+ */
 
 /** Epoch milliseconds. Stored as BIGINT; the Postgres driver is told to parse it back to a number. */
 type EpochMs = number
@@ -45,12 +51,108 @@ export interface EviVersionsTable {
   modified_on: EpochMs
 }
 
+/** A TTS generation: its voice spec and text, reusable as `context` or savable as a voice. */
+export interface TtsGenerationsTable {
+  id: string
+  account_id: string
+  /** VoiceSpec as JSON. */
+  spec: string
+  text: string
+  created_at: EpochMs
+}
+
+/** A voice saved from a generation (`POST /v0/tts/voices`). */
+export interface TtsVoicesTable {
+  id: string
+  account_id: string
+  name: string
+  generation_id: string | null
+  spec: string
+  created_at: EpochMs
+}
+
+export type QueueJobState = 'ready' | 'leased' | 'done' | 'dead'
+
+/** The SQL queue (src/shared/queue/sql-queue.ts). */
+export interface QueueJobsTable {
+  id: string
+  name: string
+  key: string | null
+  payload: string
+  state: QueueJobState
+  attempts: number
+  max_attempts: number
+  run_at: EpochMs
+  lease_owner: string | null
+  lease_until: EpochMs | null
+  last_error: string | null
+  created_at: EpochMs
+  updated_at: EpochMs
+}
+
+export type BatchStatus = 'QUEUED' | 'IN_PROGRESS' | 'COMPLETED' | 'FAILED'
+
+export interface BatchJobsTable {
+  id: string
+  account_id: string
+  status: BatchStatus
+  /** JSON of the echoed InferenceRequest. */
+  request: string
+  created_ms: EpochMs
+  started_ms: EpochMs | null
+  ended_ms: EpochMs | null
+  num_predictions: number | null
+  num_errors: number | null
+  message: string | null
+  /**
+   * Predictions JSON of jobs completed before results moved to the blob store (migration 0006);
+   * moved out at start-up by the expression domain, null afterwards.
+   */
+  predictions: string | null
+}
+
+/** Files uploaded with a job before migration 0006 (base64 in the database); moved to blobs at start-up. */
+export interface BatchUploadsTable {
+  job_id: string
+  idx: number
+  filename: string
+  content_type: string | null
+  md5sum: string
+  /** base64 */
+  data: string
+}
+
+/** A file uploaded with a job: its metadata here, its bytes in the blob store under `blob_key`. */
+export interface BatchFilesTable {
+  job_id: string
+  idx: number
+  filename: string
+  content_type: string | null
+  md5sum: string
+  size: number
+  blob_key: string
+}
+
 export interface Database {
   accounts: AccountsTable
   api_keys: ApiKeysTable
   access_tokens: AccessTokensTable
   evi_versions: EviVersionsTable
+  tts_generations: TtsGenerationsTable
+  tts_voices: TtsVoicesTable
+  queue_jobs: QueueJobsTable
+  batch_jobs: BatchJobsTable
+  batch_uploads: BatchUploadsTable
+  batch_files: BatchFilesTable
 }
+
+/** The database or a transaction on it: repository functions take either. */
+export type Executor = Kysely<Database> | Transaction<Database>
 
 export type EviVersionRow = Selectable<EviVersionsTable>
 export type NewEviVersionRow = Insertable<EviVersionsTable>
+export type TtsGenerationRow = Selectable<TtsGenerationsTable>
+export type TtsVoiceRow = Selectable<TtsVoicesTable>
+export type QueueJobRow = Selectable<QueueJobsTable>
+export type BatchJobRow = Selectable<BatchJobsTable>
+export type BatchFileRow = Selectable<BatchFilesTable>

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest'
-import { analyzeLanguage } from './analyze.js'
-import { GOEMOTIONS_TO_HUME } from './emotion-map.js'
-import { loadLanguageModel } from './model-path.js'
+// The language analysis with the committed model: segmentation, positions and scores together.
+import { codePointOffsets, predictText } from '../../../src/domains/expression/batch.predict.js'
+import { analyzeLanguage } from '../../../src/domains/expression/language/analyze.js'
+import { GOEMOTIONS_TO_HUME } from '../../../src/domains/expression/language/emotion-map.js'
+import { loadLanguageModel } from '../../../src/domains/expression/language/model-path.js'
 
 const model = loadLanguageModel()
 const text = 'Thank you so much for the help! I am furious about the delay, though.'
@@ -36,5 +38,20 @@ describe('analyzeLanguage', () => {
   it('returns no predictions for blank text', () => {
     for (const g of ['word', 'sentence', 'conversational_turn'] as const)
       expect(analyzeLanguage(model, ' \n', g)).toEqual([])
+  })
+})
+
+describe('positions', () => {
+  it('are measured in characters (code points), as Hume counts them', async () => {
+    const text = '😀😀 I love Paris'
+    const at = codePointOffsets(text)
+    expect(at(text.indexOf('love'))).toBe([...text].indexOf('l'))
+    const out = predictText(loadLanguageModel(), text, { language: { granularity: 'word' }, ner: {} })
+    const chars = [...text]
+    for (const w of out.language!.grouped_predictions[0]!.predictions) {
+      expect(chars.slice(w.position.begin, w.position.end).join('')).toBe(w.text)
+    }
+    const paris = out.ner!.grouped_predictions[0]!.predictions.find((e) => e.entity === 'Paris')!
+    expect(chars.slice(paris.position.begin, paris.position.end).join('')).toBe('Paris')
   })
 })

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { openDb, type Db } from '../storage/db.js'
-import { migrateToLatest } from '../storage/migrate.js'
-import { AccountService, sha256 } from './accounts.service.js'
+import { openDb, type Db } from '../../../src/shared/storage/db.js'
+import { migrateToLatest } from '../../../src/shared/storage/migrate.js'
+import { AccountService, sha256 } from '../../../src/shared/auth/accounts.service.js'
 
 describe('AccountService.accountForApiKey', () => {
   let db: Db

@@ -4,7 +4,7 @@ import path from 'node:path'
 import { Readable } from 'node:stream'
 import { text } from 'node:stream/consumers'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { BlobTooLargeError, LocalBlobStore, checkKey } from './blobs.js'
+import { BlobTooLargeError, LocalBlobStore, checkKey } from '../../../src/shared/storage/blobs.js'
 
 describe('LocalBlobStore', () => {
   let dir: string

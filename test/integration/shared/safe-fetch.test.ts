@@ -1,7 +1,7 @@
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { safeFetch, SafeFetchError } from './safe-fetch.js'
+import { safeFetch, SafeFetchError } from '../../../src/shared/net/safe-fetch.js'
 
 describe('safeFetch against a local server', () => {
   let server: http.Server

@@ -59,7 +59,7 @@ export interface PcmChunk {
   last: boolean
 }
 
-export type EngineName = 'flite' | 'kokoro'
+export type EngineName = 'flite' | 'kokoro' | 'fake'
 
 export interface TtsEngine {
   readonly name: EngineName

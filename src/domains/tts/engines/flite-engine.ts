@@ -9,10 +9,10 @@ import {
   type TtsEngine,
   type VoiceSpec,
   type WordTiming,
-} from './tts-engine.js'
-import { FliteRuntime } from './tts-flite-wasi.js'
-import { splitChunks, splitHead, wordTokens } from './tts-text.js'
-import { wordTimings, type TimedPhone } from './tts-word-align.js'
+} from './engine.js'
+import { FliteRuntime } from './flite-wasi.js'
+import { splitChunks, splitHead, wordTokens } from './text.js'
+import { wordTimings, type TimedPhone } from './word-align.js'
 
 const SAMPLE_RATE = 16000
 

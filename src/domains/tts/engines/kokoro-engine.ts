@@ -5,17 +5,10 @@
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import type * as Ort from 'onnxruntime-node'
-import {
-  clamp,
-  type PcmChunk,
-  type SynthesisInput,
-  type TtsEngine,
-  type VoiceSpec,
-  type WordTiming,
-} from './tts-engine.js'
-import { MAX_PHONEME_TOKENS, tokenize, toPhonemes } from './tts-kokoro-phonemes.js'
-import { blendedStyle, STYLE_DIM } from './tts-kokoro-voices.js'
-import { splitChunks } from './tts-text.js'
+import { clamp, type PcmChunk, type SynthesisInput, type TtsEngine, type VoiceSpec, type WordTiming } from './engine.js'
+import { MAX_PHONEME_TOKENS, tokenize, toPhonemes } from './kokoro-phonemes.js'
+import { blendedStyle, STYLE_DIM } from './kokoro-voices.js'
+import { splitChunks } from './text.js'
 
 const SAMPLE_RATE = 24000
 

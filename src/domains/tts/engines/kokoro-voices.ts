@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
-import type { StyleWeight } from './tts-engine.js'
+import type { StyleWeight } from './engine.js'
 
 export const KOKORO_VOICE_IDS = [
   'af_alloy',

@@ -2,7 +2,7 @@
 // phone belongs to; a second lexical pass gives each word's phones in isolation. Context can
 // change a few phones (post-lexical rules, "Dr." read as "drive" alone), so the two sequences
 // are aligned by edit distance rather than by counting.
-import type { WordTiming } from './tts-engine.js'
+import type { WordTiming } from './engine.js'
 
 export interface TimedPhone {
   phone: string

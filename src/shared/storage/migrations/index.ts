@@ -4,6 +4,7 @@ import * as evi from './0002_evi.js'
 import * as tts from './0003_tts.js'
 import * as expression from './0004_expression.js'
 import * as eviGeneration from './0005_evi_generation.js'
+import * as batchBlobs from './0006_batch_blobs.js'
 
 /** A static list: no directory scanning, so bundling and tests see exactly these. Names sort in order. */
 export const migrations: Record<string, Migration> = {
@@ -12,4 +13,5 @@ export const migrations: Record<string, Migration> = {
   '0003_tts': tts,
   '0004_expression': expression,
   '0005_evi_generation': eviGeneration,
+  '0006_batch_blobs': batchBlobs,
 }

@@ -1,0 +1,176 @@
+/**
+ * The composition root: builds every service, engine, queue, blob store and worker pool from the
+ * Config, once. Entry points (main.ts, worker.ts, the CLI) and tests build a Runtime and hand its
+ * parts to `buildApp` or to the queue worker; nothing else constructs a service.
+ */
+import { mkdir } from 'node:fs/promises'
+import path from 'node:path'
+import { pino, type Logger } from 'pino'
+import type { Config } from './config.js'
+import { expressionJobs, type ExpressionJobs } from './domains/expression/batch.jobs.js'
+import { adoptLegacyBatchData } from './domains/expression/batch.legacy.js'
+import { BatchService } from './domains/expression/batch.service.js'
+import { createEviServices, type EviServices } from './domains/evi/evi.services.js'
+import { BASE_VOICE_PRESETS, customVoiceLookup, firstOf, presetVoiceLookup } from './domains/evi/voice-lookup.js'
+import { chooseEngine, engineInfo, type EngineChoice } from './domains/tts/engines/engine-select.js'
+import { TtsService } from './domains/tts/tts.service.js'
+import { Synthesizer } from './domains/tts/tts.synthesizer.js'
+import { VoicesService } from './domains/tts/voices.service.js'
+import { AccountService } from './shared/auth/accounts.service.js'
+import { PageCache } from './shared/http/page-cache.js'
+import { SocketGuard } from './shared/http/sockets.js'
+import type { HealthContributor } from './shared/http/system.routes.js'
+import type { JobRegistry } from './shared/queue/queue.js'
+import { SqlQueue } from './shared/queue/sql-queue.js'
+import { QueueWorker } from './shared/queue/worker.js'
+import { createBlobStore, type BlobStore } from './shared/storage/blobs.js'
+import { databaseUrlFor, openDb, type Db } from './shared/storage/db.js'
+import { migrateToLatest } from './shared/storage/migrate.js'
+import { createInlinePool } from './shared/workers/inline-pool.js'
+import { createWorkerPool, type WorkerPool } from './shared/workers/pool.js'
+import workerTasks, { type ThreadData } from './worker-tasks.js'
+import { ttsVoiceLookup } from './voice-library.js'
+
+/** Every queue job of the application: the worker's names are this map's keys. */
+export type AppJobs = ExpressionJobs
+
+export interface RuntimeOptions {
+  /** An open, migrated database (tests); otherwise the config's, opened and migrated here. */
+  db?: Db
+  log?: Logger
+  /** The TTS engine; default: Kokoro if its weights are in the models dir, else flite. */
+  engine?: EngineChoice
+  /** Expression queue worker tuning (tests shorten these). */
+  worker?: { concurrency?: number; pollMs?: number; backoffMs?: number }
+  /** Server-side fetch deadline, ms. */
+  fetchTimeoutMs?: number
+}
+
+export interface Runtime {
+  readonly config: Config
+  readonly log: Logger
+  readonly db: Db
+  readonly blobs: BlobStore
+  readonly queue: SqlQueue<AppJobs>
+  readonly pools: { readonly tts: WorkerPool; readonly batch: WorkerPool }
+  readonly accounts: AccountService
+  readonly sockets: SocketGuard
+  readonly pageCache: PageCache | undefined
+  readonly evi: EviServices
+  readonly tts: { service: TtsService; synth: Synthesizer; voices: VoicesService }
+  readonly expression: { batch: BatchService }
+  readonly jobs: JobRegistry<AppJobs>
+  readonly health: HealthContributor[]
+  /** Starts this process's queue worker (npm start and npm run worker do; tests opt in). */
+  startWorkers(): QueueWorker<AppJobs>
+  /** Stops workers, then pools, then the database. */
+  close(): Promise<void>
+}
+
+function pool(
+  name: string,
+  threads: number,
+  data: ThreadData,
+  o: { niceIncrement: number; maxQueue?: number; maxHeapMb?: number },
+): WorkerPool {
+  // 0 threads: the same tasks on the event loop (debugging and profiling only).
+  if (threads === 0) return createInlinePool(name, workerTasks.inline(data))
+  // The entry next to this module: worker-tasks.ts under tsx and vitest, worker-tasks.js when compiled.
+  const entry = new URL(`./worker-tasks${path.extname(new URL(import.meta.url).pathname)}`, import.meta.url)
+  return createWorkerPool({ name, entry, threads, workerData: data, ...o })
+}
+
+export async function createRuntime(config: Config, opts: RuntimeOptions = {}): Promise<Runtime> {
+  const log = opts.log ?? pino({ level: config.logLevel })
+  const db = opts.db ?? openDb(databaseUrlFor(config))
+  if (!opts.db) await migrateToLatest(db)
+  const tmpDir = path.join(config.dataDir, 'tmp')
+  await mkdir(tmpDir, { recursive: true })
+  const blobs = createBlobStore(config)
+  const limits = config.limits
+  const engine = opts.engine ?? chooseEngine({ modelsDir: config.modelsDir })
+  const data: ThreadData = { tts: engine, expression: { blobDir: config.blobDir, tmpDir } }
+  // Worker threads run at a lower priority than the event loop, so light requests stay quick
+  // while every core synthesises or analyses; batch work yields to interactive speech.
+  const pools = {
+    tts: pool('tts', config.ttsThreads, data, { niceIncrement: 5, maxQueue: limits.ttsQueue }),
+    batch: pool('batch', config.expressionThreads, data, { niceIncrement: 10, maxHeapMb: 2048 }),
+  }
+  const queue = new SqlQueue<AppJobs>(db.kysely)
+  const accounts = new AccountService(db.kysely, config.tokenTtlSeconds)
+  const sockets = new SocketGuard(limits)
+
+  // EVI configs may name any voice of the TTS library (first: those Prosodia can speak), EVI's
+  // legacy base voices, and the account's EVI custom voices.
+  const voiceLookup = firstOf(
+    ttsVoiceLookup(db.kysely),
+    presetVoiceLookup(BASE_VOICE_PRESETS),
+    customVoiceLookup(db.kysely),
+  )
+  const evi = createEviServices(db.kysely, voiceLookup, {
+    configBytes: limits.eviConfigBytes,
+    pageBytes: limits.eviPageBytes,
+  })
+  const info = engineInfo(engine)
+  const voices = new VoicesService(db.kysely)
+  const tts = {
+    service: new TtsService(db.kysely, info, voices, { maxRequestChars: limits.ttsRequestChars }),
+    synth: new Synthesizer(pools.tts, info),
+    voices,
+  }
+  const fetch = { allowList: config.fetchAllowList, timeoutMs: opts.fetchTimeoutMs ?? 30_000 }
+  const batch = new BatchService({ db: db.kysely, queue, blobs, pool: pools.batch, limits })
+  const jobs: JobRegistry<AppJobs> = {
+    ...expressionJobs({
+      db: db.kysely,
+      queue,
+      blobs,
+      pool: pools.batch,
+      limits,
+      fetch,
+      log: log.child({ domain: 'expression' }),
+      now: Date.now,
+    }),
+  }
+  await adoptLegacyBatchData(db.kysely, blobs, log)
+
+  const workers: QueueWorker<AppJobs>[] = []
+  const health: HealthContributor[] = [
+    () => ({ tts: { engine: info.name, sample_rate: info.sampleRate } }),
+    () => ({ workers: { tts: pools.tts.stats(), batch: pools.batch.stats() }, sockets: sockets.count() }),
+  ]
+  return {
+    config,
+    log,
+    db,
+    blobs,
+    queue,
+    pools,
+    accounts,
+    sockets,
+    pageCache: config.pageCacheBytes > 0 ? new PageCache(config.pageCacheBytes) : undefined,
+    evi,
+    tts,
+    expression: { batch },
+    jobs,
+    health,
+    startWorkers() {
+      const w = opts.worker ?? {}
+      const worker = new QueueWorker(queue, jobs, log.child({ component: 'queue' }), {
+        // Jobs wait on threads, not the other way round: a few more jobs than threads keeps them busy.
+        concurrency: w.concurrency ?? Math.max(2, pools.batch.threads * 2),
+        leaseMs: config.queueLeaseMs,
+        pollMs: w.pollMs ?? 500,
+        backoffMs: w.backoffMs ?? 1000,
+      })
+      worker.start()
+      workers.push(worker)
+      return worker
+    },
+    async close() {
+      await Promise.all(workers.map((w) => w.stop()))
+      await Promise.all([pools.tts.close(), pools.batch.close()])
+      if (!opts.db) await db.close()
+    },
+  }
+}

@@ -1,0 +1,98 @@
+/**
+ * Bounds on every WebSocket: concurrent sockets per account (checked before the upgrade and again
+ * after it), client messages per second (a token bucket allowing 2 s bursts), and an idle timeout
+ * (no client message while no work is in progress). Message size is capped by the ws server's
+ * maxPayload (see app.ts). Route modules call `guard.attach` first thing in their socket handler.
+ */
+import type { WebSocket } from 'ws'
+import type { Limits } from '../../config.js'
+import { errors } from './errors.js'
+
+/** Close codes: 1008 policy violation (rate), 1013 try again later (too many sockets), 1000 idle. */
+export const CLOSE_POLICY = 1008
+export const CLOSE_TRY_LATER = 1013
+
+export interface SocketWatch {
+  /** Call on every client message; false means the socket was closed for exceeding the rate. */
+  message(): boolean
+  /** Wrap work that keeps the socket busy (no idle close while any is running). */
+  busy<T>(work: Promise<T>): Promise<T>
+}
+
+type SocketLimits = Pick<Limits, 'wsIdleMs' | 'wsMessagesPerSecond' | 'wsSocketsPerAccount'>
+
+export class SocketGuard {
+  private readonly open = new Map<string, number>()
+
+  constructor(readonly limits: SocketLimits) {}
+
+  /** For a preValidation hook: refuses the handshake (429) while the account holds its maximum. */
+  checkAdmission(accountId: string): void {
+    if ((this.open.get(accountId) ?? 0) >= this.limits.wsSocketsPerAccount)
+      throw errors.tooManyRequests(
+        `this account already holds ${this.limits.wsSocketsPerAccount} open sockets (PROSODIA_WS_MAX_SOCKETS_PER_ACCOUNT)`,
+      )
+  }
+
+  /** Sockets currently open, per account: for /healthz and tests. */
+  count(accountId?: string): number {
+    if (accountId !== undefined) return this.open.get(accountId) ?? 0
+    let n = 0
+    for (const v of this.open.values()) n += v
+    return n
+  }
+
+  /** Registers an upgraded socket; closes it at once if the account is over its cap (a handshake race). */
+  attach(socket: WebSocket, accountId: string): SocketWatch | undefined {
+    const held = this.open.get(accountId) ?? 0
+    if (held >= this.limits.wsSocketsPerAccount) {
+      socket.close(CLOSE_TRY_LATER, 'too many open sockets for this account')
+      return undefined
+    }
+    this.open.set(accountId, held + 1)
+    const { wsIdleMs, wsMessagesPerSecond } = this.limits
+    const capacity = wsMessagesPerSecond * 2
+    let tokens = capacity
+    let last = Date.now()
+    let working = 0
+    let timer: NodeJS.Timeout | undefined
+    const arm = () => {
+      clearTimeout(timer)
+      timer = setTimeout(() => {
+        if (working > 0) return arm()
+        socket.close(1000, `idle for ${wsIdleMs} ms`)
+      }, wsIdleMs)
+      timer.unref()
+    }
+    arm()
+    socket.once('close', () => {
+      clearTimeout(timer)
+      const n = (this.open.get(accountId) ?? 1) - 1
+      if (n > 0) this.open.set(accountId, n)
+      else this.open.delete(accountId)
+    })
+    return {
+      message: () => {
+        const now = Date.now()
+        tokens = Math.min(capacity, tokens + ((now - last) / 1000) * wsMessagesPerSecond)
+        last = now
+        if (tokens < 1) {
+          socket.close(CLOSE_POLICY, `more than ${wsMessagesPerSecond} messages per second`)
+          return false
+        }
+        tokens -= 1
+        arm()
+        return true
+      },
+      busy: async (work) => {
+        working++
+        try {
+          return await work
+        } finally {
+          working--
+          arm()
+        }
+      },
+    }
+  }
+}

@@ -1,0 +1,138 @@
+/**
+ * Where bytes live that do not belong in the database: uploads, fetched media, job results and
+ * artifacts. The interface is what an S3 store can also offer; `LocalBlobStore` keeps them as
+ * files under the data dir. Writes stream (memory stays bounded whatever the size), count and
+ * hash as they go, and land atomically: a temp file renamed into place, removed on failure.
+ */
+import { createHash } from 'node:crypto'
+import { createReadStream, createWriteStream } from 'node:fs'
+import { mkdir, rename, rm, stat } from 'node:fs/promises'
+import path from 'node:path'
+import { Readable, Transform, type TransformCallback } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
+
+export interface PutResult {
+  size: number
+  md5: string
+}
+
+export interface PutOptions {
+  /** Refuse (BlobTooLargeError, nothing stored) once the source passes this many bytes. */
+  maxBytes?: number
+  signal?: AbortSignal
+}
+
+export type BlobSource = Readable | AsyncIterable<Uint8Array> | Uint8Array | string
+
+export class BlobTooLargeError extends Error {
+  constructor(readonly limit: number) {
+    super(`more than ${limit} bytes`)
+    this.name = 'BlobTooLargeError'
+  }
+}
+
+export interface BlobStore {
+  put(key: string, source: BlobSource, opts?: PutOptions): Promise<PutResult>
+  /** The blob's bytes as a stream, or undefined if there is no such blob. */
+  get(key: string): Promise<Readable | undefined>
+  stat(key: string): Promise<{ size: number } | undefined>
+  delete(key: string): Promise<void>
+  /** Deletes every blob whose key starts with `prefix/`. */
+  deletePrefix(prefix: string): Promise<void>
+  /**
+   * A file on local disk holding the blob, for readers that need a path or random access (zip
+   * central directories, ffmpeg). The local store hands out the file itself; release() is a no-op.
+   */
+  localFile(key: string): Promise<{ path: string; release(): Promise<void> } | undefined>
+}
+
+/** Keys are relative, slash-separated, and never climb: `batch/<job>/uploads/0`. */
+const KEY = /^[A-Za-z0-9][A-Za-z0-9._-]*(\/[A-Za-z0-9][A-Za-z0-9._-]*)*$/
+
+export function checkKey(key: string): string {
+  if (!KEY.test(key) || key.split('/').some((p) => p === '..' || p === '.'))
+    throw new Error(`invalid blob key ${JSON.stringify(key)}`)
+  return key
+}
+
+/** Counts and hashes bytes passing through; fails past the limit. */
+export class Meter extends Transform {
+  size = 0
+  private readonly hash = createHash('md5')
+  constructor(private readonly maxBytes = Infinity) {
+    super()
+  }
+  override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
+    this.size += chunk.length
+    if (this.size > this.maxBytes) return cb(new BlobTooLargeError(this.maxBytes))
+    this.hash.update(chunk)
+    cb(null, chunk)
+  }
+  digest(): string {
+    return this.hash.digest('hex')
+  }
+}
+
+function toReadable(source: BlobSource): Readable {
+  if (source instanceof Readable) return source
+  if (typeof source === 'string' || source instanceof Uint8Array) return Readable.from([Buffer.from(source)])
+  return Readable.from(source)
+}
+
+let tempCounter = 0
+
+export class LocalBlobStore implements BlobStore {
+  constructor(readonly root: string) {}
+
+  private file(key: string): string {
+    return path.join(this.root, checkKey(key))
+  }
+
+  async put(key: string, source: BlobSource, opts: PutOptions = {}): Promise<PutResult> {
+    const dest = this.file(key)
+    await mkdir(path.dirname(dest), { recursive: true })
+    const temp = `${dest}.${process.pid}.${++tempCounter}.part`
+    const meter = new Meter(opts.maxBytes)
+    try {
+      await pipeline(toReadable(source), meter, createWriteStream(temp), { signal: opts.signal })
+      await rename(temp, dest)
+    } catch (err) {
+      await rm(temp, { force: true })
+      throw err
+    }
+    return { size: meter.size, md5: meter.digest() }
+  }
+
+  async get(key: string): Promise<Readable | undefined> {
+    const file = this.file(key)
+    if (!(await this.stat(key))) return undefined
+    return createReadStream(file)
+  }
+
+  async stat(key: string): Promise<{ size: number } | undefined> {
+    try {
+      const s = await stat(this.file(key))
+      return s.isFile() ? { size: s.size } : undefined
+    } catch {
+      return undefined
+    }
+  }
+
+  async delete(key: string): Promise<void> {
+    await rm(this.file(key), { force: true })
+  }
+
+  async deletePrefix(prefix: string): Promise<void> {
+    await rm(this.file(prefix), { recursive: true, force: true })
+  }
+
+  async localFile(key: string) {
+    if (!(await this.stat(key))) return undefined
+    return { path: this.file(key), release: async () => {} }
+  }
+}
+
+/** The blob store the configuration selects (local disk; S3 comes with the scale-out work). */
+export function createBlobStore(config: { blobDir: string }): BlobStore {
+  return new LocalBlobStore(config.blobDir)
+}
