@@ -31,8 +31,8 @@ export interface AppDeps {
   sockets: SocketGuard
   /** The database dialect, reported by /healthz. */
   dialect: string
-  /** A pino logger options object, `false` to silence, or omitted for the config's level. */
-  logger?: FastifyServerOptions['logger']
+  /** `false` to silence; otherwise where logs go (default stdout) at what level (default the config's). */
+  logger?: false | { stream?: NodeJS.WritableStream; level?: string }
   health?: HealthContributor[]
   evi?: { services: EviServices; pageCache?: PageCache }
   tts?: { service: TtsService; synth: Synthesizer; voices: VoicesService }
@@ -61,16 +61,22 @@ const REQUEST_ID = /^[\w.-]{1,128}$/
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { config } = deps
   const limits = config.limits
+  const logger: FastifyServerOptions['logger'] =
+    deps.logger === false
+      ? false
+      : {
+          level: deps.logger?.level ?? config.logLevel,
+          ...(deps.logger?.stream ? { stream: deps.logger.stream } : {}),
+          redact: ['req.headers["x-hume-api-key"]', 'req.headers.authorization'],
+          serializers: {
+            // Sockets carry credentials in the query string; keep them out of the logs.
+            req: (req) => ({ method: req.method, url: redactUrl(req.url) }),
+          },
+        }
   const app = Fastify({
-    logger: deps.logger ?? {
-      level: config.logLevel,
-      redact: ['req.headers["x-hume-api-key"]', 'req.headers.authorization'],
-      serializers: {
-        // Sockets carry credentials in the query string; keep them out of the logs.
-        req: (req) => ({ method: req.method, url: redactUrl(req.url) }),
-      },
-    },
+    logger,
     bodyLimit: limits.bodyBytes,
+    requestTimeout: limits.requestTimeoutMs,
     genReqId: (req) => {
       const given = req.headers['x-request-id']
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID()
@@ -93,6 +99,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
   })
 
+  // One WebSocket server for the whole app; its maxPayload bounds every client message. Registered
+  // before auth so that `request.ws` (a real upgrade) is known when credentials are read.
+  await app.register(websocket, { options: { maxPayload: limits.wsMessageBytes } })
   installAuth(app, deps.accounts)
   await registerSystemRoutes(app, {
     accounts: deps.accounts,
@@ -101,8 +110,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     health: deps.health ?? [],
     bodyLimit: limits.bodyBytes,
   })
-  // One WebSocket server for the whole app; its maxPayload bounds every client message.
-  await app.register(websocket, { options: { maxPayload: limits.wsMessageBytes } })
   if (deps.evi) await app.register(eviRoutes, deps.evi)
   if (deps.tts) {
     await app.register(ttsRoutes, {

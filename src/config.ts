@@ -8,6 +8,8 @@ import path from 'node:path'
 export interface Limits {
   /** PROSODIA_BODY_LIMIT: largest non-upload request body, bytes. */
   readonly bodyBytes: number
+  /** PROSODIA_REQUEST_TIMEOUT_MS: longest time to receive one whole request (a slow upload holds a socket and a file). */
+  readonly requestTimeoutMs: number
   /** PROSODIA_JSON_MAX_DEPTH: deepest nesting of objects/arrays in any JSON body or socket message. */
   readonly jsonDepth: number
   /** PROSODIA_UPLOAD_MAX_FILE_BYTES: largest uploaded file (multipart part) or downloaded URL, bytes. */
@@ -92,6 +94,7 @@ function loadLimits(env: NodeJS.ProcessEnv): Limits {
   const n = (name: string, fallback: number, min: number, max: number) => integer(env, name, fallback, min, max)
   const limits: Limits = {
     bodyBytes: n('PROSODIA_BODY_LIMIT', MB, KB, GB),
+    requestTimeoutMs: n('PROSODIA_REQUEST_TIMEOUT_MS', 600_000, 1000, 86_400_000),
     jsonDepth: n('PROSODIA_JSON_MAX_DEPTH', 32, 4, 256),
     uploadFileBytes: n('PROSODIA_UPLOAD_MAX_FILE_BYTES', 100 * MB, KB, 16 * GB),
     uploadRequestBytes: n('PROSODIA_UPLOAD_MAX_REQUEST_BYTES', GB, KB, 64 * GB),

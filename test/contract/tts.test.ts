@@ -263,7 +263,7 @@ describe.each(dialects())('hume SDK: tts on %s', (dialect) => {
     // The fake engine holds every chunk after the first until the gate opens, which this test never
     // does: the render can only end because the disconnect cancelled it, not by running to the end.
     const gate = new SharedArrayBuffer(4)
-    const stats = new SharedArrayBuffer(8)
+    const stats = new SharedArrayBuffer(12)
     const counts = new Int32Array(stats)
     const g = await createTestApp(dialect, { domains: ['tts'], runtime: { engine: { name: 'fake', gate, stats } } })
     try {

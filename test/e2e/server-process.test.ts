@@ -1,59 +1,28 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { spawnSync } from 'node:child_process'
 import fs from 'node:fs'
-import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import { HumeClient } from 'hume'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { ROOT as root, startServer, type ServerProcess } from '../helpers/server.js'
 
-const root = path.resolve(import.meta.dirname, '../..')
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo
-      srv.close(() => resolve(port))
-    })
-    srv.on('error', reject)
-  })
-}
-
-async function waitForHealth(url: string, child: ChildProcess): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    if (child.exitCode !== null) throw new Error(`server exited early with ${child.exitCode}`)
-    try {
-      if ((await fetch(`${url}/healthz`)).ok) return
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 100))
-  }
-  throw new Error('server did not become healthy')
-}
-
-/** The two documented commands, as a user runs them: the CLI and `npm start`, on SQLite in a data dir. */
+/**
+ * The two documented commands, as a user runs them: the CLI and `npm start`, on SQLite in a data
+ * dir. Every test stands alone: the one that stops a server starts its own.
+ */
 describe('the server process', () => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'prosodia-proc-'))
-  const env = { ...process.env, PROSODIA_DATA_DIR: dataDir, LOG_LEVEL: 'warn', DATABASE_URL: '' }
-  let child: ChildProcess
+  const env = { PROSODIA_DATA_DIR: dataDir, LOG_LEVEL: 'warn', DATABASE_URL: '' }
+  let server: ServerProcess
   let url: string
 
   beforeAll(async () => {
-    const port = await freePort()
-    url = `http://127.0.0.1:${port}`
-    // Exactly what `npm start` runs, without npm in between (npm does not relay a child's exit code on SIGTERM).
-    const start = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')).scripts.start.split(' ')
-    child = spawn(start[0], start.slice(1), {
-      cwd: root,
-      env: { ...env, PORT: String(port), PROSODIA_API_KEY: 'dev-key-for-tests' },
-      stdio: ['ignore', 'ignore', 'pipe'],
-      detached: true,
-    })
-    await waitForHealth(url, child)
+    server = await startServer({ ...env, PROSODIA_API_KEY: 'dev-key-for-tests' })
+    url = server.url
   })
 
-  afterAll(() => {
-    if (child.exitCode === null && child.pid) process.kill(-child.pid, 'SIGKILL')
+  afterAll(async () => {
+    await server.stop('SIGKILL')
     fs.rmSync(dataDir, { recursive: true, force: true })
   })
 
@@ -76,7 +45,7 @@ describe('the server process', () => {
   it('`prosodia accounts create` prints credentials that work against the running server', async () => {
     const out = spawnSync(path.join(root, 'bin/prosodia.js'), ['accounts', 'create', 'cli-user'], {
       cwd: root,
-      env,
+      env: { ...process.env, ...env },
       encoding: 'utf8',
     })
     expect(out.status, out.stderr).toBe(0)
@@ -96,9 +65,21 @@ describe('the server process', () => {
     expect(wal.includes('dev-key-for-tests')).toBe(false)
   })
 
-  it('shuts down cleanly on SIGTERM', async () => {
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
-    process.kill(-(child.pid as number), 'SIGTERM')
-    expect(await exited).toBe(0)
+  it('shuts down cleanly on SIGTERM, worker threads and all', async () => {
+    const own = fs.mkdtempSync(path.join(os.tmpdir(), 'prosodia-proc-term-'))
+    const other = await startServer({ ...env, PROSODIA_DATA_DIR: own, PROSODIA_API_KEY: 'term-key' })
+    try {
+      // Synthesis starts the TTS pool's threads: they must not keep the process alive.
+      const res = await fetch(`${other.url}/v0/tts/file`, {
+        method: 'POST',
+        headers: { 'x-hume-api-key': 'term-key', 'content-type': 'application/json' },
+        body: JSON.stringify({ utterances: [{ text: 'Goodbye.', voice: { name: 'Kora', provider: 'HUME_AI' } }] }),
+      })
+      expect(res.status).toBe(200)
+      expect(await other.stop('SIGTERM')).toBe(0)
+    } finally {
+      await other.stop('SIGKILL')
+      fs.rmSync(own, { recursive: true, force: true })
+    }
   })
 })

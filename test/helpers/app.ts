@@ -32,6 +32,8 @@ export interface TestAppOptions {
   runtime?: RuntimeOptions
   /** Start the queue worker (batch jobs run); off by default so suites without jobs poll nothing. */
   workers?: boolean
+  /** Capture the app's logs (info level, redaction on) instead of silencing them. */
+  logStream?: NodeJS.WritableStream
 }
 
 /** A config for one test file: its own data dir (blobs, scratch), removed by close(). */
@@ -50,7 +52,8 @@ export async function createTestApp(dialect: Dialect = 'sqlite', opts: TestAppOp
   const rt = await createRuntime(config, { db, log: pino({ level: 'silent' }), ...opts.runtime })
   const alice = await rt.accounts.create('alice')
   const bob = await rt.accounts.create('bob')
-  const app = await buildApp({ ...appDeps(rt, opts.domains), logger: false })
+  const logger = opts.logStream ? { stream: opts.logStream, level: 'info' } : (false as const)
+  const app = await buildApp({ ...appDeps(rt, opts.domains), logger })
   await app.ready()
   if (opts.workers) rt.startWorkers()
   return {

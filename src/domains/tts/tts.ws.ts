@@ -96,11 +96,9 @@ class StreamSession {
     try {
       m = checkPublish(parseClientJson(raw, this.d.limits.jsonDepth, ['message']))
     } catch (err) {
-      const issue = err instanceof ApiError ? err.issues?.[0] : undefined
-      return this.d.socket.close(
-        CLOSE_POLICY,
-        reason(issue ? `${issue.loc.join('.')}: ${issue.msg}` : 'invalid message'),
-      )
+      if (!(err instanceof ApiError)) throw err
+      const issue = err.issues?.[0]
+      return this.d.socket.close(CLOSE_POLICY, reason(issue ? `${issue.loc.join('.')}: ${issue.msg}` : err.message))
     }
     const { text, flush, close, ...settings } = m
     // Settings apply to text that arrives from now on, so speak what came before them first.

@@ -90,13 +90,18 @@ export class LocalBlobStore implements BlobStore {
 
   async put(key: string, source: BlobSource, opts: PutOptions = {}): Promise<PutResult> {
     const dest = this.file(key)
-    await mkdir(path.dirname(dest), { recursive: true })
     const temp = `${dest}.${process.pid}.${++tempCounter}.part`
     const meter = new Meter(opts.maxBytes)
+    // Consume the source at once: an error it emits while the directory is being made (say, a
+    // request body cut short) must reach this pipeline, not go unheard and leave it waiting.
+    const upstream = pipeline(toReadable(source), meter, { signal: opts.signal })
+    upstream.catch(() => {})
     try {
-      await pipeline(toReadable(source), meter, createWriteStream(temp), { signal: opts.signal })
+      await mkdir(path.dirname(dest), { recursive: true })
+      await Promise.all([upstream, pipeline(meter, createWriteStream(temp))])
       await rename(temp, dest)
     } catch (err) {
+      meter.destroy()
       await rm(temp, { force: true })
       throw err
     }

@@ -3,13 +3,17 @@
 // until the test opens it to i, or the request is cancelled: a test can stop synthesis at a known
 // point and see that cancellation, not completion, ended it. `rendered` counts chunks made.
 import type { PcmChunk, SynthesisInput, TtsEngine } from './engine.js'
+import { threadId } from 'node:worker_threads'
 import { splitChunks, wordTokens } from './text.js'
 
 export interface FakeEngineChoice {
   name: 'fake'
   /** Int32Array over a SharedArrayBuffer: [0] = chunks allowed; absent means no gating. */
   gate?: SharedArrayBuffer
-  /** Int32Array over a SharedArrayBuffer: [0] = chunks rendered, [1] = renders finished (any way). */
+  /**
+   * Int32Array over a SharedArrayBuffer: [0] = chunks rendered, [1] = renders finished (any way),
+   * [2] = the threadId of the thread that rendered last (0 is the main thread).
+   */
   stats?: SharedArrayBuffer
 }
 
@@ -61,7 +65,10 @@ export class FakeEngine implements TtsEngine {
         for (let s = 0; s < samples.length; s++) samples[s] = 0.1 * Math.sin((2 * Math.PI * 220 * s) / SAMPLE_RATE)
         const ms = (n: number) => Math.round((n * wordSamples * 1000) / SAMPLE_RATE)
         const timings = words.map((w, k) => ({ text: w, beginMs: ms(k), endMs: ms(k + 1) }))
-        if (this.stats) Atomics.add(this.stats, 0, 1)
+        if (this.stats) {
+          Atomics.add(this.stats, 0, 1)
+          if (this.stats.length > 2) Atomics.store(this.stats, 2, threadId)
+        }
         yield { samples, text, words: input.words ? timings : [], phones: timings, last: i === chunks.length - 1 }
       }
     } finally {
