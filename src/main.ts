@@ -4,7 +4,7 @@ import { loadConfig } from './config.js'
 import { createRuntime } from './runtime.js'
 
 const config = loadConfig(process.env)
-const runtime = await createRuntime(config)
+const runtime = await createRuntime(config, { warm: ['tts', 'batch'] })
 if (config.bootstrapApiKey) await runtime.accounts.ensure('default', config.bootstrapApiKey)
 const app = await buildApp(appDeps(runtime))
 runtime.startWorkers()

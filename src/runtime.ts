@@ -44,6 +44,11 @@ export interface RuntimeOptions {
   worker?: { concurrency?: number; pollMs?: number; backoffMs?: number }
   /** Server-side fetch deadline, ms. */
   fetchTimeoutMs?: number
+  /**
+   * Pools whose threads start now, load their engines and stay (a server's first request should
+   * not wait for them); the others start threads on demand and let idle ones go.
+   */
+  warm?: readonly ('tts' | 'batch')[]
 }
 
 export interface Runtime {
@@ -71,7 +76,7 @@ function pool(
   name: string,
   threads: number,
   data: ThreadData,
-  o: { niceIncrement: number; maxQueue?: number; maxHeapMb?: number },
+  o: { niceIncrement: number; maxQueue?: number; maxHeapMb?: number; keepAlive: boolean },
 ): WorkerPool {
   // 0 threads: the same tasks on the event loop (debugging and profiling only).
   if (threads === 0) return createInlinePool(name, workerTasks.inline(data))
@@ -93,9 +98,24 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}): 
   // Worker threads run at a lower priority than the event loop, so light requests stay quick
   // while every core synthesises or analyses; batch work yields to interactive speech.
   const pools = {
-    tts: pool('tts', config.ttsThreads, data, { niceIncrement: 5, maxQueue: limits.ttsQueue }),
-    batch: pool('batch', config.expressionThreads, data, { niceIncrement: 10, maxHeapMb: 2048 }),
+    tts: pool('tts', config.ttsThreads, data, {
+      niceIncrement: 5,
+      maxQueue: limits.ttsQueue,
+      keepAlive: opts.warm?.includes('tts') ?? false,
+    }),
+    batch: pool('batch', config.expressionThreads, data, {
+      niceIncrement: 10,
+      maxHeapMb: 2048,
+      keepAlive: opts.warm?.includes('batch') ?? false,
+    }),
   }
+  const warming = (opts.warm ?? []).map((name) => {
+    const p = pools[name]
+    const task = name === 'tts' ? 'tts.warm' : 'expression.warm'
+    return Promise.all(Array.from({ length: Math.max(1, p.threads) }, () => p.run(task, {})))
+  })
+  // A failed warm-up (say, a broken model file) is logged; requests then report it themselves.
+  void Promise.all(warming).catch((err: unknown) => log.error({ err }, 'warming the worker threads failed'))
   const queue = new SqlQueue<AppJobs>(db.kysely)
   const accounts = new AccountService(db.kysely, config.tokenTtlSeconds)
   const sockets = new SocketGuard(limits)

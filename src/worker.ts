@@ -4,7 +4,7 @@ import { loadConfig } from './config.js'
 import { createRuntime } from './runtime.js'
 
 const config = loadConfig(process.env)
-const runtime = await createRuntime(config)
+const runtime = await createRuntime(config, { warm: ['batch'] })
 const worker = runtime.startWorkers()
 runtime.log.info({ jobs: worker.names, threads: runtime.pools.batch.threads }, 'queue worker started')
 

@@ -20,6 +20,8 @@ declare module 'autocannon' {
     headers?: Record<string, string>
     body?: string
     connections?: number
+    /** Requests per second over all connections (paced load rather than as fast as possible). */
+    overallRate?: number
     pipelining?: number
     /** Seconds. */
     duration?: number

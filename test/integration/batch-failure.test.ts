@@ -29,7 +29,7 @@ function brokenDeps(db: Db): BatchJobDeps & { service: BatchService } {
   const explode = async () => Promise.reject(new Error('model exploded'))
   const pool = createInlinePool(
     'batch',
-    hostTasks({ 'expression.source': explode, 'expression.finalize': explode }, () => ({})),
+    hostTasks({ 'expression.run': explode }, () => ({})),
   )
   const deps = {
     db: db.kysely,

@@ -18,8 +18,8 @@ import { batchKeys } from './batch.keys.js'
 import type { ModelSelection } from './batch.predict.js'
 import * as repo from './batch.repo.js'
 import type { Granularity, InferenceRequest } from './batch.schemas.js'
-import type { ArtifactRef, SourceBudget, SourceInput, SourceOutcome } from './batch.source.js'
-import type { FinalizeInput } from './expression.tasks.js'
+import type { JobLimits, SourceInput } from './batch.source.js'
+import type { RunJobInput, RunJobResult } from './expression.tasks.js'
 
 export type ExpressionJobs = {
   'expression.inference': { v: 1; jobId: string }
@@ -77,27 +77,19 @@ async function fetchSource(d: BatchJobDeps, url: string, key: string): Promise<S
   }
 }
 
-interface PlannedSource {
-  source: SourceInput['source']
-  input: () => Promise<SourceInput['input']>
-}
-
-async function plannedSources(d: BatchJobDeps, jobId: string, request: InferenceRequest): Promise<PlannedSource[]> {
-  const files = await repo.getFiles(d.db, jobId)
-  return [
-    ...request.urls.map((url, i) => ({
-      source: { type: 'url' as const, url },
-      input: () => fetchSource(d, url, batchKeys.fetched(jobId, i)),
-    })),
-    ...files.map((f) => ({
-      source: { type: 'file' as const, filename: f.filename, content_type: f.content_type, md5sum: f.md5sum },
-      input: async () => ({ kind: 'blob' as const, key: f.blob_key, name: f.filename }),
-    })),
-    ...request.text.map((text) => ({
-      source: { type: 'text' as const },
-      input: async () => ({ kind: 'text' as const, text }),
-    })),
-  ]
+/** The job's sources in Hume's order (urls, files, texts), URLs downloaded into the blob store first. */
+async function jobSources(d: BatchJobDeps, jobId: string, request: InferenceRequest): Promise<SourceInput[]> {
+  const sources: SourceInput[] = []
+  for (const [i, url] of request.urls.entries())
+    sources.push({ source: { type: 'url', url }, input: await fetchSource(d, url, batchKeys.fetched(jobId, i)) })
+  for (const f of await repo.getFiles(d.db, jobId)) {
+    sources.push({
+      source: { type: 'file', filename: f.filename, content_type: f.content_type, md5sum: f.md5sum },
+      input: { kind: 'blob', key: f.blob_key, name: f.filename },
+    })
+  }
+  for (const text of request.text) sources.push({ source: { type: 'text' }, input: { kind: 'text', text } })
+  return sources
 }
 
 /** A worker task that failed on its own (a bug, or a thread that died): the job fails, no retry helps. */
@@ -125,7 +117,7 @@ async function runInference(d: BatchJobDeps, jobId: string): Promise<void> {
   await repo.markStarted(d.db, jobId, d.now())
   const request = JSON.parse(row.request) as InferenceRequest
   const sel = selectModels(request.models)
-  const limits = {
+  const limits: JobLimits = {
     fileChars: d.limits.batchFileChars,
     jobChars: d.limits.batchJobChars,
     jobPredictions: d.limits.batchPredictions,
@@ -135,35 +127,20 @@ async function runInference(d: BatchJobDeps, jobId: string): Promise<void> {
       maxTotalBytes: d.limits.archiveTotalBytes,
     },
   }
-  const budget: SourceBudget = { chars: limits.jobChars, predictions: limits.jobPredictions }
-  const sources = await plannedSources(d, jobId, request)
-  let numPredictions = 0
-  let numErrors = 0
-  const artifacts: ArtifactRef[] = []
+  const sources = await jobSources(d, jobId, request)
+  let result: RunJobResult
   try {
-    for (const [index, s] of sources.entries()) {
-      const input: SourceInput = { jobId, index, source: s.source, input: await s.input(), sel, budget, limits }
-      const out = await runTask<SourceOutcome>(d, 'expression.source', input)
-      numPredictions += out.predictions
-      numErrors += out.errors
-      budget.chars -= out.used.chars
-      budget.predictions -= out.used.predictions
-      artifacts.push(...out.artifacts)
-    }
-    await runTask(d, 'expression.finalize', { jobId, sources: sources.length, artifacts } satisfies FinalizeInput)
+    result = await runTask<RunJobResult>(d, 'expression.run', { jobId, sources, sel, limits } satisfies RunJobInput)
   } catch (err) {
     if (!(err instanceof ProcessingError)) throw err
     log.error({ err }, 'batch job failed')
     return fail(d, jobId, request, 'internal error while processing the job')
   }
+  const { numPredictions, numErrors } = result
   await repo.markCompleted(d.db, jobId, { now: d.now(), numPredictions, numErrors })
   log.info({ numPredictions, numErrors }, 'batch job completed')
-  // Inputs and intermediate results are dead weight once the job's documents exist.
-  await Promise.all(
-    [`${batchKeys.job(jobId)}/uploads`, `${batchKeys.job(jobId)}/fetched`, batchKeys.work(jobId)].map((p) =>
-      d.blobs.deletePrefix(p),
-    ),
-  )
+  // Inputs are dead weight once the job's documents exist.
+  await Promise.all([batchKeys.uploads(jobId), batchKeys.fetchedAll(jobId)].map((p) => d.blobs.deletePrefix(p)))
   if (request.callback_url) await d.queue.enqueue('expression.callback', { v: 1, jobId }, { key: `callback:${jobId}` })
 }
 

@@ -2,8 +2,9 @@
 // decoding, inference, serialising results, zipping artifacts) runs here, off the event loop.
 import { createBlobStore } from '../../shared/storage/blobs.js'
 import type { Task } from '../../shared/workers/worker-host.js'
-import { rebuildArtifacts, writeArtifacts, writePredictions } from './batch.finalize.js'
-import { processSource, type ArtifactRef, type ExpressionResources, type SourceInput } from './batch.source.js'
+import { JobDocuments, rebuildArtifacts } from './batch.documents.js'
+import type { ModelSelection } from './batch.predict.js'
+import { processSource, type ExpressionResources, type JobLimits, type SourceInput } from './batch.source.js'
 import { LanguageModel } from './language/language-model.js'
 import { LANGUAGE_MODEL_PATH } from './language/model-path.js'
 
@@ -24,25 +25,43 @@ export function expressionResources(d: ExpressionThreadData): ExpressionResource
   }
 }
 
-export interface FinalizeInput {
+/** A whole job: its sources (URLs already downloaded into blobs), in order, into its two documents. */
+export interface RunJobInput {
   jobId: string
-  sources: number
-  artifacts: ArtifactRef[]
+  sources: SourceInput[]
+  sel: ModelSelection
+  limits: JobLimits
 }
 
-const source: Task<R> = async (input: SourceInput, ctx) => processSource(input, ctx.resources.expression, ctx.signal)
+export interface RunJobResult {
+  numPredictions: number
+  numErrors: number
+}
 
-const finalize: Task<R> = async (input: FinalizeInput, ctx) => {
-  const { blobs } = ctx.resources.expression
-  await writePredictions(blobs, input.jobId, input.sources)
-  await writeArtifacts(blobs, input.jobId, input.artifacts)
+const run: Task<R> = async (input: RunJobInput, ctx): Promise<RunJobResult> => {
+  const resources = ctx.resources.expression
+  const docs = new JobDocuments(resources.blobs, input.jobId)
+  const budget = { chars: input.limits.jobChars, predictions: input.limits.jobPredictions }
+  const out = { numPredictions: 0, numErrors: 0 }
+  for (const s of input.sources) {
+    const r = await processSource(s, { ...input, budget, docs, resources, signal: ctx.signal })
+    out.numPredictions += r.predictions
+    out.numErrors += r.errors
+  }
+  await docs.finish()
+  return out
 }
 
 const rebuild: Task<R> = async (input: { jobId: string }, ctx) =>
   rebuildArtifacts(ctx.resources.expression.blobs, input.jobId)
 
+/** Parses the language model ahead of the first job. */
+const warm: Task<R> = async (_input: unknown, ctx) => {
+  ctx.resources.expression.model()
+}
+
 export const expressionTasks = {
-  'expression.source': source,
-  'expression.finalize': finalize,
+  'expression.run': run,
+  'expression.warm': warm,
   'expression.rebuildArtifacts': rebuild,
 }

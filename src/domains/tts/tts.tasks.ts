@@ -2,6 +2,7 @@
 // caller's route, streaming each piece back as soon as it exists. Everything CPU-heavy of a TTS
 // request (synthesis, resampling, MP3/WAV encoding, base64, JSON) happens here.
 import type { Task } from '../../shared/workers/worker-host.js'
+import { createStreamEncoder } from './audio-encoding.js'
 import type { TtsEngine } from './engines/engine.js'
 import { createEngine, type EngineChoice } from './engines/engine-select.js'
 import { collectFile, collectReturnTts, streamFile, streamTtsOutput } from './tts.output.js'
@@ -75,4 +76,11 @@ const synthesize: Task<TtsResources> = async (input: SynthesizeInput, ctx) => {
   }
 }
 
-export const ttsTasks = { 'tts.synthesize': synthesize }
+/** Loads this thread's engine and MP3 encoder ahead of the first request (both compile wasm on first use). */
+const warm: Task<TtsResources> = async (_input: unknown, ctx) => {
+  const engine = await ctx.resources.tts.engine()
+  const mp3 = await createStreamEncoder('mp3', engine.sampleRate)
+  mp3.end()
+}
+
+export const ttsTasks = { 'tts.synthesize': synthesize, 'tts.warm': warm }

@@ -57,6 +57,8 @@ export interface WorkerPoolOptions {
   /** Cloned into every thread (`workerData`): what the thread needs to build its engines. */
   workerData?: unknown
   idleTimeoutMs?: number
+  /** Start every thread now and keep it (servers); otherwise threads start on demand and idle out (tests, CLIs). */
+  keepAlive?: boolean
   /** Heap cap per thread: a runaway task kills its thread (and fails its caller), not the process. */
   maxHeapMb?: number
 }
@@ -80,9 +82,9 @@ export function createWorkerPool(opts: WorkerPoolOptions): WorkerPool {
   const workerData: PoolWorkerData = { entry: opts.entry.href, data: opts.workerData }
   const piscina = new Piscina({
     filename: threadFile(opts.entry),
-    minThreads: 0,
+    minThreads: opts.keepAlive ? threads : 0,
     maxThreads: threads,
-    idleTimeout: opts.idleTimeoutMs ?? 60_000,
+    idleTimeout: opts.keepAlive ? Infinity : (opts.idleTimeoutMs ?? 60_000),
     maxQueue: opts.maxQueue ?? threads * 64,
     // Tasks hold open handles (ports, streams, timers); atomics would pause the thread between them.
     atomics: 'disabled',
