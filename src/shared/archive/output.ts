@@ -7,8 +7,8 @@ import { once } from 'node:events'
 import { createWriteStream } from 'node:fs'
 import { rm } from 'node:fs/promises'
 import { join } from 'node:path'
-import { Transform, type TransformCallback } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
+import { ByteMeter } from '../streams/byte-meter.js'
 import type { Budget } from './archive-paths.js'
 
 export interface ExtractedFile {
@@ -17,25 +17,6 @@ export interface ExtractedFile {
   /** Absolute path of the extracted bytes on disk: `${destDir}/${index}` (names never reach the file system). */
   file: string
   size: number
-}
-
-class EntryMeter extends Transform {
-  seen = 0
-  constructor(
-    private readonly budget: Budget,
-    private readonly name: string,
-  ) {
-    super()
-  }
-  override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
-    this.seen += chunk.length
-    try {
-      this.budget.addBytes(this.name, this.seen, chunk.length)
-    } catch (err) {
-      return cb(err as Error)
-    }
-    cb(null, chunk)
-  }
 }
 
 export class Output {
@@ -55,7 +36,7 @@ export class Output {
   /** Streams one member (already counted with budget.addEntry) to its own file. */
   async write(name: string, source: NodeJS.ReadableStream | AsyncIterable<Buffer>): Promise<void> {
     const file = join(this.dir, String(this.files.length))
-    const meter = new EntryMeter(this.budget, name)
+    const meter = new ByteMeter((seen, chunk) => this.budget.addBytes(name, seen, chunk.length))
     // 'wx' (O_CREAT|O_EXCL): never follow a link or overwrite anything already in destDir,
     // and a file is ours to remove only once we have created it.
     const sink = createWriteStream(file, { flags: 'wx', mode: 0o600 })
@@ -73,7 +54,7 @@ export class Output {
     } finally {
       this.pending.delete(done)
     }
-    this.files.push({ path: name, file, size: meter.seen })
+    this.files.push({ path: name, file, size: meter.total })
   }
 
   /** Removes every file this extraction created, complete or partial. */

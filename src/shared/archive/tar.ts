@@ -4,27 +4,14 @@
  * it, each regular file is streamed to disk with backpressure, and links or
  * special files stop the extraction.
  */
-import { Transform, type TransformCallback } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import tar from 'tar-stream'
+import { byteLimit } from '../streams/byte-meter.js'
 import { ArchiveError, isSystemError, safeEntryPath } from './archive-paths.js'
 import { tarSource, tooLarge, type TarCompression } from './decompress.js'
 import type { Output } from './output.js'
 
 export type { TarCompression } from './decompress.js'
-
-/** Counts the whole decompressed stream, headers included, which per-file meters cannot see. */
-class Meter extends Transform {
-  private seen = 0
-  constructor(private readonly cap: number) {
-    super()
-  }
-  override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
-    this.seen += chunk.length
-    if (this.seen > this.cap) return cb(tooLarge(this.cap))
-    cb(null, chunk)
-  }
-}
 
 async function drain(stream: AsyncIterable<unknown>): Promise<void> {
   for await (const _ of stream) {
@@ -62,7 +49,8 @@ export async function extractTar(archivePath: string, kind: TarCompression, out:
   const cap = limits.maxTotalBytes + limits.maxEntries * 1536 + 64 * 1024
   try {
     await pipeline(
-      [...tarSource(archivePath, kind, cap), new Meter(cap), extract],
+      // Counts the whole decompressed stream, headers included, which per-file meters cannot see.
+      [...tarSource(archivePath, kind, cap), byteLimit(cap, () => tooLarge(cap)), extract],
       out.signal ? { signal: out.signal } : {},
     )
   } catch (err) {

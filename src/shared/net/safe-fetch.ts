@@ -8,9 +8,10 @@ import { lookup as dnsLookup, type LookupAddress } from 'node:dns'
 import http from 'node:http'
 import https from 'node:https'
 import { isIP, type LookupFunction } from 'node:net'
-import { Readable, Transform, type TransformCallback } from 'node:stream'
+import { Readable } from 'node:stream'
 import { buffer } from 'node:stream/consumers'
 import { pipeline } from 'node:stream/promises'
+import { byteLimit } from '../streams/byte-meter.js'
 import { AllowList, isPrivateAddress } from './address-policy.js'
 
 export type FetchFailure =
@@ -53,20 +54,6 @@ export interface SafeResponse {
 /** A response whose body is still to be read: capped (SafeFetchError 'too_large') and under the deadline. */
 export interface SafeStreamResponse extends Omit<SafeResponse, 'body'> {
   body: Readable
-}
-
-/** Fails the stream once more than `maxBytes` have passed. */
-class Cap extends Transform {
-  private seen = 0
-  constructor(private readonly maxBytes: number) {
-    super()
-  }
-  override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
-    this.seen += chunk.length
-    if (this.seen > this.maxBytes)
-      return cb(new SafeFetchError('too_large', `response exceeds the ${this.maxBytes} byte limit`))
-    cb(null, chunk)
-  }
 }
 
 type AllOrOne = ((err: NodeJS.ErrnoException | null, address: string, family: number) => void) &
@@ -137,7 +124,10 @@ function once(url: URL, allow: AllowList, opts: SafeFetchOptions, deadline: Abor
             new SafeFetchError('too_large', `response is ${declared} bytes, over the ${maxBytes} byte limit`),
           )
         }
-        const body = new Cap(maxBytes)
+        const body = byteLimit(
+          maxBytes,
+          () => new SafeFetchError('too_large', `response exceeds the ${maxBytes} byte limit`),
+        )
         // pipeline tears the response down when the cap trips; the error reaches readers through `body`.
         pipeline(res, body).catch((err: unknown) => body.destroy(wrap(err as Error, deadline)))
         resolve({ status: res.statusCode ?? 0, headers: res.headers, body, url: url.href })

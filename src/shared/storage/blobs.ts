@@ -8,8 +8,9 @@ import { createHash } from 'node:crypto'
 import { createReadStream, createWriteStream } from 'node:fs'
 import { mkdir, rename, rm, stat } from 'node:fs/promises'
 import path from 'node:path'
-import { Readable, Transform, type TransformCallback } from 'node:stream'
+import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
+import { ByteMeter } from '../streams/byte-meter.js'
 
 export interface PutResult {
   size: number
@@ -55,24 +56,6 @@ export function checkKey(key: string): string {
   return key
 }
 
-/** Counts and hashes bytes passing through; fails past the limit. */
-export class Meter extends Transform {
-  size = 0
-  private readonly hash = createHash('md5')
-  constructor(private readonly maxBytes = Infinity) {
-    super()
-  }
-  override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
-    this.size += chunk.length
-    if (this.size > this.maxBytes) return cb(new BlobTooLargeError(this.maxBytes))
-    this.hash.update(chunk)
-    cb(null, chunk)
-  }
-  digest(): string {
-    return this.hash.digest('hex')
-  }
-}
-
 function toReadable(source: BlobSource): Readable {
   if (source instanceof Readable) return source
   if (typeof source === 'string' || source instanceof Uint8Array) return Readable.from([Buffer.from(source)])
@@ -91,7 +74,12 @@ export class LocalBlobStore implements BlobStore {
   async put(key: string, source: BlobSource, opts: PutOptions = {}): Promise<PutResult> {
     const dest = this.file(key)
     const temp = `${dest}.${process.pid}.${++tempCounter}.part`
-    const meter = new Meter(opts.maxBytes)
+    const hash = createHash('md5')
+    const max = opts.maxBytes ?? Infinity
+    const meter = new ByteMeter((total, chunk) => {
+      if (total > max) throw new BlobTooLargeError(max)
+      hash.update(chunk)
+    })
     // Consume the source at once: an error it emits while the directory is being made (say, a
     // request body cut short) must reach this pipeline, not go unheard and leave it waiting.
     const upstream = pipeline(toReadable(source), meter, { signal: opts.signal })
@@ -105,7 +93,7 @@ export class LocalBlobStore implements BlobStore {
       await rm(temp, { force: true })
       throw err
     }
-    return { size: meter.size, md5: meter.digest() }
+    return { size: meter.total, md5: hash.digest('hex') }
   }
 
   async get(key: string): Promise<Readable | undefined> {

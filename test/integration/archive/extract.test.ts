@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { existsSync } from 'node:fs'
 import { mkdir, readdir, readFile, symlink, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { join } from 'node:path'
 import { gzipSync } from 'node:zlib'
 import { strToU8 } from 'fflate'
 import { afterAll, describe, expect, it } from 'vitest'
@@ -12,13 +12,19 @@ import {
   extractArchiveToDir,
   sniffArchive,
   type ArchiveKind,
-  type ArchiveLimits,
 } from '../../../src/shared/archive/extract.js'
-import { leftovers, makeTar, makeZip, requireCommand, Scratch, zipCli } from '../../fixtures/archives/build-archives.js'
+import {
+  fixture,
+  leftovers,
+  makeTar,
+  makeZip,
+  requireCommand,
+  Scratch,
+  SMALL_LIMITS,
+  zipCli,
+} from '../../fixtures/archives/build-archives.js'
 
-const FIXTURES = resolve(import.meta.dirname, '../../fixtures/expression-archives')
-const fixture = (name: string) => readFile(resolve(FIXTURES, name))
-const small: ArchiveLimits = { maxEntries: 10, maxEntryBytes: 1024 * 1024, maxTotalBytes: 2 * 1024 * 1024 }
+const small = SMALL_LIMITS
 const scratch = new Scratch()
 afterAll(() => scratch.cleanup())
 

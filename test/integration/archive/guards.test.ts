@@ -1,5 +1,5 @@
-import { mkdir, readFile, symlink, writeFile } from 'node:fs/promises'
-import { join, resolve } from 'node:path'
+import { mkdir, symlink, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
 import { gzipSync } from 'node:zlib'
 import { strToU8 } from 'fflate'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -9,7 +9,6 @@ import {
   DEFAULT_LIMITS,
   extractArchiveToDir,
   type ArchiveKind,
-  type ArchiveLimits,
 } from '../../../src/shared/archive/extract.js'
 import {
   bzip2Bomb,
@@ -24,11 +23,11 @@ import {
   zipWithMode,
   zipWithName,
   type TarEntry,
+  SMALL_LIMITS,
+  fixture,
 } from '../../fixtures/archives/build-archives.js'
 
-const FIXTURES = resolve(import.meta.dirname, '../../fixtures/expression-archives')
-const fixture = (name: string) => readFile(resolve(FIXTURES, name))
-const small: ArchiveLimits = { maxEntries: 10, maxEntryBytes: 1024 * 1024, maxTotalBytes: 2 * 1024 * 1024 }
+const small = SMALL_LIMITS
 const scratch = new Scratch()
 afterAll(() => scratch.cleanup())
 

@@ -11,6 +11,7 @@ import {
   type WordTiming,
 } from './engine.js'
 import { FliteRuntime } from './flite-wasi.js'
+import { resample } from './resample.js'
 import { splitChunks, splitHead, wordTokens } from './text.js'
 import { wordTimings, type TimedPhone } from './word-align.js'
 
@@ -70,19 +71,6 @@ export function parsePhoneDurations(stdout: string): TimedPhone[] {
       begin = end
       prevEnd = end
     }
-  }
-  return out
-}
-
-function resample(samples: Float32Array, factor: number): Float32Array {
-  const n = Math.floor(samples.length / factor)
-  const out = new Float32Array(n)
-  for (let i = 0; i < n; i++) {
-    const x = i * factor
-    const k = Math.floor(x)
-    const a = samples[k] ?? 0
-    const b = samples[k + 1] ?? a
-    out[i] = a + (b - a) * (x - k)
   }
   return out
 }

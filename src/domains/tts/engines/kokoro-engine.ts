@@ -8,6 +8,7 @@ import type * as Ort from 'onnxruntime-node'
 import { clamp, type PcmChunk, type SynthesisInput, type TtsEngine, type VoiceSpec, type WordTiming } from './engine.js'
 import { MAX_PHONEME_TOKENS, tokenize, toPhonemes } from './kokoro-phonemes.js'
 import { blendedStyle, STYLE_DIM } from './kokoro-voices.js'
+import { resample } from './resample.js'
 import { splitChunks } from './text.js'
 
 const SAMPLE_RATE = 24000
@@ -16,19 +17,6 @@ const SAMPLE_RATE = 24000
 export function kokoroModelPath(modelsDir: string): string | undefined {
   const path = join(modelsDir, 'kokoro', 'model.onnx')
   return existsSync(path) ? path : undefined
-}
-
-function resample(samples: Float32Array, factor: number): Float32Array {
-  if (factor === 1) return samples
-  const n = Math.floor(samples.length / factor)
-  const out = new Float32Array(n)
-  for (let i = 0; i < n; i++) {
-    const x = i * factor
-    const k = Math.floor(x)
-    const a = samples[k] ?? 0
-    out[i] = a + ((samples[k + 1] ?? a) - a) * (x - k)
-  }
-  return out
 }
 
 /**
