@@ -1,13 +1,12 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance } from 'fastify'
 import { Type, type TSchema } from 'typebox'
 import type { PageCache } from '../../shared/http/page-cache.js'
 import { PageQuery } from '../../shared/http/pagination.js'
-import { errorResponses, IdParams, IdVersionParams, NO_NUL } from '../../shared/http/schemas.js'
+import { EmptyBody, errorResponses, IdParams, IdVersionParams, NO_NUL } from '../../shared/http/schemas.js'
 import type { VersionedService } from './versions.service.js'
 
 export const Name = Type.String({ minLength: 1, maxLength: 256, pattern: NO_NUL })
-/** Deletes answer 200 with an empty body, as Hume does. */
-const Empty = Type.Null({ description: 'Empty body' })
 
 export const VersionDescription = Type.String({ maxLength: 1024, pattern: NO_NUL })
 
@@ -37,13 +36,15 @@ export interface VersionedRouteSpec<T> {
 
 type Body = Record<string, unknown> & { name?: string; version_description?: string }
 type Query = PageQuery & { name?: string; restrict_to_most_recent?: boolean }
-type Params = { id: string; version: number }
 
 /**
  * Registers the routes every versioned EVI resource has, with the exact methods, paths and
  * statuses of Hume's definition. Handlers only read input, call one service method and send.
  */
-export function registerVersionedRoutes<T>(app: FastifyInstance, spec: VersionedRouteSpec<T>): void {
+export function registerVersionedRoutes<T>(plugin: FastifyInstance, spec: VersionedRouteSpec<T>): void {
+  // Path params are typed from their schemas; bodies and list queries vary with the resource, so
+  // those few reads name their shape.
+  const app = plugin.withTypeProvider<TypeBoxTypeProvider>()
   const { base, service, pageKey, Return } = spec
   const tags = [spec.tag]
   const Paged = Type.Object({
@@ -101,13 +102,13 @@ export function registerVersionedRoutes<T>(app: FastifyInstance, spec: Versioned
     app.get(
       `${base}/:id`,
       { schema: { tags, params: IdParams, response: { 200: Return, ...errorResponses } } },
-      async (req) => service.getLatest(req.accountId, (req.params as Params).id),
+      async (req) => service.getLatest(req.accountId, req.params.id),
     )
   } else {
     app.get(
       `${base}/:id`,
       { schema: { tags, params: IdParams, querystring: versionsQuery, response: { 200: Paged, ...errorResponses } } },
-      async (req) => paged(await service.listVersions(req.accountId, (req.params as Params).id, req.query as Query)),
+      async (req) => paged(await service.listVersions(req.accountId, req.params.id, req.query as Query)),
     )
   }
 
@@ -117,7 +118,7 @@ export function registerVersionedRoutes<T>(app: FastifyInstance, spec: Versioned
     async (req, reply) => {
       const body = req.body as Body
       const payload = await spec.toPayload(body, req.accountId)
-      const { id } = req.params as Params
+      const { id } = req.params
       const created = await service.createVersion(req.accountId, id, body.version_description, payload)
       reply.code(201)
       // A custom voice version carries a name; like a rename, it applies to every version.
@@ -129,9 +130,9 @@ export function registerVersionedRoutes<T>(app: FastifyInstance, spec: Versioned
 
   app.delete(
     `${base}/:id`,
-    { schema: { tags, params: IdParams, response: { 200: Empty, ...errorResponses } } },
+    { schema: { tags, params: IdParams, response: { 200: EmptyBody, ...errorResponses } } },
     async (req, reply) => {
-      await service.delete(req.accountId, (req.params as Params).id)
+      await service.delete(req.accountId, req.params.id)
       return reply.code(200).send()
     },
   )
@@ -141,7 +142,7 @@ export function registerVersionedRoutes<T>(app: FastifyInstance, spec: Versioned
     `${base}/:id`,
     { schema: { tags, params: IdParams, body: NameBody, response: { 200: Type.String(), ...errorResponses } } },
     async (req, reply) => {
-      await service.rename(req.accountId, (req.params as Params).id, normalize((req.body as Body).name as string))
+      await service.rename(req.accountId, req.params.id, normalize((req.body as Body).name as string))
       return reply.code(200).type('text/plain; charset=utf-8').send('')
     },
   )
@@ -152,16 +153,16 @@ export function registerVersionedRoutes<T>(app: FastifyInstance, spec: Versioned
     `${base}/:id/version/:version`,
     { schema: { tags, params: IdVersionParams, response: { 200: Return, ...errorResponses } } },
     async (req) => {
-      const { id, version } = req.params as Params
+      const { id, version } = req.params
       return service.getVersion(req.accountId, id, version)
     },
   )
 
   app.delete(
     `${base}/:id/version/:version`,
-    { schema: { tags, params: IdVersionParams, response: { 200: Empty, ...errorResponses } } },
+    { schema: { tags, params: IdVersionParams, response: { 200: EmptyBody, ...errorResponses } } },
     async (req, reply) => {
-      const { id, version } = req.params as Params
+      const { id, version } = req.params
       await service.deleteVersion(req.accountId, id, version)
       return reply.code(200).send()
     },
@@ -178,7 +179,7 @@ export function registerVersionedRoutes<T>(app: FastifyInstance, spec: Versioned
       },
     },
     async (req) => {
-      const { id, version } = req.params as Params
+      const { id, version } = req.params
       return service.updateDescription(req.accountId, id, version, (req.body as Body).version_description)
     },
   )

@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyReply } from 'fastify'
 import { Type } from 'typebox'
 import { useErrorStyle } from '../../shared/http/error-handler.js'
-import { validationErrorResponses } from '../../shared/http/schemas.js'
+import { EmptyBody, validationErrorResponses } from '../../shared/http/schemas.js'
 import type { SocketGuard } from '../../shared/http/sockets.js'
 import { CONTENT_TYPES } from './audio-encoding.js'
 import type { Plan } from './tts.plan.js'
@@ -31,7 +31,6 @@ export interface TtsRouteOptions {
 
 const tags = ['Text-to-speech']
 const Binary = { type: 'string', format: 'binary' } as const
-const Empty = Type.Null({ description: 'Empty body' })
 
 /** An AbortSignal that fires when the client goes away before the response has finished. */
 function disconnectSignal(reply: FastifyReply): AbortSignal {
@@ -117,11 +116,10 @@ export const ttsRoutes: FastifyPluginAsyncTypebox<TtsRouteOptions> = async (app,
 
   app.delete(
     '/v0/tts/voices',
-    { schema: { tags, querystring: VoicesDeleteQuery, response: { 200: Empty, ...validationErrorResponses } } },
+    { schema: { tags, querystring: VoicesDeleteQuery, response: { 200: EmptyBody, ...validationErrorResponses } } },
     async (req, reply) => {
       await voices.delete(req.accountId, req.query.name)
-      // Hume answers an empty body, not the JSON `null` the declared schema would serialise.
-      return reply.code(200).send(undefined as never)
+      return reply.code(200).send()
     },
   )
 

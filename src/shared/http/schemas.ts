@@ -43,3 +43,9 @@ export const IdParams = Type.Object({ id: Uuid })
 export const IdVersionParams = Type.Object({ id: Uuid, version: Type.Integer({ minimum: 0, maximum: 2147483647 }) })
 export type IdParams = Static<typeof IdParams>
 export type IdVersionParams = Static<typeof IdVersionParams>
+
+/**
+ * A 200 with no body (Hume's deletes and renames). Typed `void` so handlers send nothing, which
+ * Fastify answers with an empty body rather than the JSON `null` a null schema would produce.
+ */
+export const EmptyBody = Type.Unsafe<void>(Type.Null({ description: 'Empty body' }))
