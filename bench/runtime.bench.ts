@@ -169,8 +169,15 @@ async function timed(run: () => Promise<unknown>): Promise<number> {
 
 async function main(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'prosodia-bench-runtime-'))
-  const server = await startServer({ PROSODIA_DATA_DIR: dir, PROSODIA_API_KEY: KEY, LOG_LEVEL: 'warn' })
   const threads = os.availableParallelism()
+  // The server's own defaults: one TTS and one batch thread per core (the test helper's are 1).
+  const server = await startServer({
+    PROSODIA_DATA_DIR: dir,
+    PROSODIA_API_KEY: KEY,
+    LOG_LEVEL: 'warn',
+    PROSODIA_TTS_THREADS: String(threads),
+    PROSODIA_EXPRESSION_THREADS: String(threads),
+  })
   const direct = createWorkerPool({ name: 'direct', entry: new URL('./lib/direct-tts.ts', import.meta.url), threads })
   try {
     // Warm both sides (threads, flite, JIT) before measuring anything.

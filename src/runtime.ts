@@ -114,8 +114,12 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}): 
     const task = name === 'tts' ? 'tts.warm' : 'expression.warm'
     return Promise.all(Array.from({ length: Math.max(1, p.threads) }, () => p.run(task, {})))
   })
-  // A failed warm-up (say, a broken model file) is logged; requests then report it themselves.
-  void Promise.all(warming).catch((err: unknown) => log.error({ err }, 'warming the worker threads failed'))
+  let closing = false
+  // A failed warm-up (say, a broken model file) is logged; requests then report it themselves. One
+  // cut short by a shutdown is not a failure.
+  void Promise.all(warming).catch((err: unknown) => {
+    if (!closing) log.error({ err }, 'warming the worker threads failed')
+  })
   const queue = new SqlQueue<AppJobs>(db.kysely)
   const accounts = new AccountService(db.kysely, config.tokenTtlSeconds)
   const sockets = new SocketGuard(limits)
@@ -188,6 +192,7 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}): 
       return worker
     },
     async close() {
+      closing = true
       await Promise.all(workers.map((w) => w.stop()))
       await Promise.all([pools.tts.close(), pools.batch.close()])
       if (!opts.db) await db.close()

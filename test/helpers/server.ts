@@ -53,7 +53,17 @@ export async function startServer(
   const [cmd, ...args] = scriptCommand(script)
   const child = spawn(cmd!, args, {
     cwd: ROOT,
-    env: { ...process.env, VITEST: '', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env, PORT: port },
+    // One thread per pool unless a test asks for more: several servers share this 2-core machine.
+    env: {
+      ...process.env,
+      VITEST: '',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'info',
+      PROSODIA_TTS_THREADS: '1',
+      PROSODIA_EXPRESSION_THREADS: '1',
+      ...env,
+      PORT: port,
+    },
     stdio: ['ignore', 'pipe', 'inherit'],
   })
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))

@@ -127,3 +127,108 @@ describe.each(dialects())('SQL queue on %s', (dialect) => {
     expect(dead).toEqual([{ name: 'doomed', error: 'attempt 2 failed' }])
   })
 })
+
+describe.each(dialects())('queue worker leases on %s', (dialect) => {
+  let db: Db
+  let drop: () => Promise<void>
+  beforeAll(async () => {
+    const fresh = await freshDatabaseUrl(dialect)
+    drop = fresh.drop
+    db = openDb(fresh.url)
+    await migrateToLatest(db)
+  })
+  afterAll(async () => {
+    await db.close()
+    await drop()
+  })
+
+  const until = async (cond: () => boolean | Promise<boolean>) => {
+    while (!(await cond())) await new Promise((r) => setTimeout(r, 5))
+  }
+  const attempts = async (id: string) =>
+    (await db.kysely.selectFrom('queue_jobs').select('attempts').where('id', '=', id).executeTakeFirstOrThrow())
+      .attempts
+
+  it('never runs a job twice in one worker when its lease lapses and comes back to it', async () => {
+    // A queue whose heartbeats do nothing: the lease lapses while the handler runs (a slow database).
+    class Forgetful extends SqlQueue<Jobs> {
+      override async heartbeat(): Promise<boolean> {
+        return true
+      }
+    }
+    const queue = new Forgetful(db.kysely)
+    let calls = 0
+    let release!: () => void
+    const held = new Promise<void>((r) => (release = r))
+    const worker = new QueueWorker(
+      queue,
+      {
+        greet: {
+          handle: async () => {
+            calls++
+            await held
+          },
+        },
+        other: { handle: async () => {} },
+      },
+      pino({ level: 'silent' }),
+      { concurrency: 2, pollMs: 5, leaseMs: 30 },
+    )
+    const id = await queue.enqueue('greet', { v: 1, name: 'slow' })
+    worker.start()
+    await until(async () => (await attempts(id)) >= 3) // re-claimed twice by this very worker
+    release()
+    await until(
+      async () =>
+        (await db.kysely.selectFrom('queue_jobs').select('state').where('id', '=', id).executeTakeFirstOrThrow())
+          .state === 'done',
+    )
+    await worker.stop()
+    expect(calls).toBe(1)
+  })
+
+  it("aborts a handler's signal when another worker takes its lapsed lease, and never calls the job dead", async () => {
+    // Worker A's heartbeats do nothing until worker B has taken the job; then they tell the truth.
+    let stolen = false
+    class Slow extends SqlQueue<Jobs> {
+      override async heartbeat(id: string, owner: string, leaseMs: number): Promise<boolean> {
+        return stolen ? super.heartbeat(id, owner, leaseMs) : true
+      }
+    }
+    const queue = new Slow(db.kysely)
+    let aborted: unknown
+    let dead = 0
+    const worker = new QueueWorker(
+      queue,
+      {
+        greet: {
+          handle: async (_p, ctx) => {
+            await new Promise<void>((resolve) => ctx.signal.addEventListener('abort', () => resolve()))
+            aborted = ctx.signal.reason
+            throw ctx.signal.reason
+          },
+          onDead: async () => {
+            dead++
+          },
+        },
+        other: { handle: async () => {} },
+      },
+      pino({ level: 'silent' }),
+      { concurrency: 1, pollMs: 5, leaseMs: 30 },
+    )
+    const id = await queue.enqueue('greet', { v: 1, name: 'taken' }, { maxAttempts: 2 })
+    worker.start()
+    await until(async () => (await attempts(id)) === 1)
+    // B claims as soon as A's lease has lapsed.
+    const b = new SqlQueue<Jobs>(db.kysely)
+    await until(async () => (await b.claim(['greet'], 'worker-b', 60_000))?.id === id)
+    stolen = true
+    await until(() => aborted !== undefined)
+    await worker.stop()
+    expect(String(aborted)).toMatch(/lease was lost/)
+    expect(dead).toBe(0)
+    // The job is B's to finish: A's failure changed nothing.
+    const row = await db.kysely.selectFrom('queue_jobs').selectAll().where('id', '=', id).executeTakeFirstOrThrow()
+    expect(row).toMatchObject({ state: 'leased', lease_owner: 'worker-b' })
+  })
+})

@@ -56,12 +56,18 @@ export function urlFileName(url: string): string {
 }
 
 /** Downloads a URL source into the blob store, or explains why it could not. */
-async function fetchSource(d: BatchJobDeps, url: string, key: string): Promise<SourceInput['input']> {
+async function fetchSource(
+  d: BatchJobDeps,
+  url: string,
+  key: string,
+  signal: AbortSignal,
+): Promise<SourceInput['input']> {
   try {
     const res = await safeFetchStream(url, {
       allowList: d.fetch.allowList,
       maxBytes: d.limits.uploadFileBytes,
       timeoutMs: d.fetch.timeoutMs,
+      signal,
     })
     if (res.status < 200 || res.status >= 300) {
       res.body.destroy()
@@ -70,6 +76,7 @@ async function fetchSource(d: BatchJobDeps, url: string, key: string): Promise<S
     await d.blobs.put(key, res.body, { maxBytes: d.limits.uploadFileBytes })
     return { kind: 'blob', key, name: urlFileName(res.url) }
   } catch (err) {
+    if (signal.aborted) throw signal.reason
     if (err instanceof SafeFetchError) return { kind: 'error', file: url, message: `URL refused: ${err.message}` }
     if (err instanceof BlobTooLargeError)
       return { kind: 'error', file: url, message: `URL refused: response exceeds the ${err.limit} byte limit` }
@@ -78,10 +85,17 @@ async function fetchSource(d: BatchJobDeps, url: string, key: string): Promise<S
 }
 
 /** The job's sources in Hume's order (urls, files, texts), URLs downloaded into the blob store first. */
-async function jobSources(d: BatchJobDeps, jobId: string, request: InferenceRequest): Promise<SourceInput[]> {
+async function jobSources(
+  d: BatchJobDeps,
+  jobId: string,
+  request: InferenceRequest,
+  signal: AbortSignal,
+): Promise<SourceInput[]> {
   const sources: SourceInput[] = []
-  for (const [i, url] of request.urls.entries())
-    sources.push({ source: { type: 'url', url }, input: await fetchSource(d, url, batchKeys.fetched(jobId, i)) })
+  for (const [i, url] of request.urls.entries()) {
+    const input = await fetchSource(d, url, batchKeys.fetched(jobId, i), signal)
+    sources.push({ source: { type: 'url', url }, input })
+  }
   for (const f of await repo.getFiles(d.db, jobId)) {
     sources.push({
       source: { type: 'file', filename: f.filename, content_type: f.content_type, md5sum: f.md5sum },
@@ -95,12 +109,14 @@ async function jobSources(d: BatchJobDeps, jobId: string, request: InferenceRequ
 /** A worker task that failed on its own (a bug, or a thread that died): the job fails, no retry helps. */
 class ProcessingError extends Error {}
 
-async function runTask<R>(d: BatchJobDeps, task: string, input: unknown): Promise<R> {
+async function runTask<R>(d: BatchJobDeps, task: string, input: unknown, signal: AbortSignal): Promise<R> {
   try {
-    return await d.pool.run<R>(task, input)
+    return await d.pool.run<R>(task, input, { signal })
   } catch (err) {
-    // A full pool is transient: the queue retries the job later.
+    // A full pool is transient, and a cancelled run (lease lost, worker stopping) is not the job's
+    // fault: the queue retries it later.
     if (err instanceof PoolBusyError) throw err
+    if (signal.aborted) throw signal.reason
     throw new ProcessingError((err as Error).message, { cause: err })
   }
 }
@@ -110,7 +126,7 @@ async function fail(d: BatchJobDeps, jobId: string, request: InferenceRequest, m
   if (request.callback_url) await d.queue.enqueue('expression.callback', { v: 1, jobId }, { key: `callback:${jobId}` })
 }
 
-async function runInference(d: BatchJobDeps, jobId: string): Promise<void> {
+async function runInference(d: BatchJobDeps, jobId: string, signal: AbortSignal): Promise<void> {
   const row = await repo.getJobById(d.db, jobId)
   if (!row || row.status === 'COMPLETED' || row.status === 'FAILED') return
   const log = d.log.child({ jobId })
@@ -127,10 +143,11 @@ async function runInference(d: BatchJobDeps, jobId: string): Promise<void> {
       maxTotalBytes: d.limits.archiveTotalBytes,
     },
   }
-  const sources = await jobSources(d, jobId, request)
+  const sources = await jobSources(d, jobId, request, signal)
   let result: RunJobResult
   try {
-    result = await runTask<RunJobResult>(d, 'expression.run', { jobId, sources, sel, limits } satisfies RunJobInput)
+    const input: RunJobInput = { jobId, sources, sel, limits }
+    result = await runTask<RunJobResult>(d, 'expression.run', input, signal)
   } catch (err) {
     if (!(err instanceof ProcessingError)) throw err
     log.error({ err }, 'batch job failed')
@@ -180,9 +197,9 @@ export function expressionJobs(d: BatchJobDeps): JobRegistry<ExpressionJobs> {
   }
   return {
     'expression.inference': {
-      handle: async (p) => {
+      handle: async (p, ctx) => {
         version(p)
-        await runInference(d, p.jobId)
+        await runInference(d, p.jobId, ctx.signal)
       },
       // When every attempt failed (e.g. the database kept failing mid-job), the job ends FAILED, not IN_PROGRESS.
       onDead: async (p) => {

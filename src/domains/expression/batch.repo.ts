@@ -82,6 +82,8 @@ export async function markCompleted(
     .updateTable('batch_jobs')
     .set({ status: 'COMPLETED', ended_ms: r.now, num_predictions: r.numPredictions, num_errors: r.numErrors })
     .where('id', '=', id)
+    // A job ends once: a late duplicate run (a lease lost mid-job) must not rewrite its outcome.
+    .where('status', 'in', ['QUEUED', 'IN_PROGRESS'])
     .execute()
   // Uploads are only inputs; once results exist their metadata lives on in the request's `files`.
   await db.deleteFrom('batch_files').where('job_id', '=', id).execute()
@@ -92,6 +94,7 @@ export async function markFailed(db: Executor, id: string, now: number, message:
     .updateTable('batch_jobs')
     .set({ status: 'FAILED', ended_ms: now, started_ms: sql<number>`coalesce(started_ms, ${now})`, message })
     .where('id', '=', id)
+    .where('status', 'in', ['QUEUED', 'IN_PROGRESS'])
     .execute()
 }
 

@@ -37,8 +37,11 @@ export interface Queue<M extends JobMap> {
   /** Extends a lease still held by `owner`; false if it was lost. */
   heartbeat(id: string, owner: string, leaseMs: number): Promise<boolean>
   complete(id: string, owner: string): Promise<void>
-  /** Schedules a retry after `retryInMs`, or marks the job dead when attempts are exhausted. */
-  fail(id: string, owner: string, error: string, retryInMs: number): Promise<'retrying' | 'dead'>
+  /**
+   * Schedules a retry after `retryInMs`, or marks the job dead when attempts are exhausted;
+   * 'lost' when `owner` no longer holds the job (its lease lapsed and another worker took it).
+   */
+  fail(id: string, owner: string, error: string, retryInMs: number): Promise<'retrying' | 'dead' | 'lost'>
   /** Tells this process's idle workers that jobs were committed, so they claim now, not at their next poll. */
   notify(): void
   /** Registers a listener for notify(); returns its removal. */
@@ -46,8 +49,18 @@ export interface Queue<M extends JobMap> {
 }
 
 /** One job kind: its handler and, optionally, what to record when every attempt failed. */
+/** What a handler is told besides its payload. */
+export interface JobContext {
+  job: ClaimedJob<JobMap>
+  /**
+   * Aborted when this worker loses the job's lease (another worker may be running it now) or is
+   * stopping: long handlers pass it on so their work ends rather than running twice.
+   */
+  signal: AbortSignal
+}
+
 export interface JobDefinition<P> {
-  handle(payload: P, job: ClaimedJob<JobMap>): Promise<void>
+  handle(payload: P, ctx: JobContext): Promise<void>
   /** Called once when the job has used up its attempts (e.g. to mark a batch job FAILED). */
   onDead?(payload: P, error: string): Promise<void>
 }

@@ -134,15 +134,18 @@ export class SqlQueue<M extends JobMap> implements Queue<M> {
       .execute()
   }
 
-  async fail(id: string, owner: string, error: string, retryInMs: number): Promise<'retrying' | 'dead'> {
+  async fail(id: string, owner: string, error: string, retryInMs: number): Promise<'retrying' | 'dead' | 'lost'> {
     const row = await this.db
       .selectFrom('queue_jobs')
       .select(['attempts', 'max_attempts'])
       .where('id', '=', id)
+      .where('lease_owner', '=', owner)
+      .where('state', '=', 'leased')
       .executeTakeFirst()
-    const dead = !row || row.attempts >= row.max_attempts
+    if (!row) return 'lost'
+    const dead = row.attempts >= row.max_attempts
     const now = this.now()
-    await this.db
+    const r = await this.db
       .updateTable('queue_jobs')
       .set({
         state: dead ? 'dead' : 'ready',
@@ -154,7 +157,9 @@ export class SqlQueue<M extends JobMap> implements Queue<M> {
       })
       .where('id', '=', id)
       .where('lease_owner', '=', owner)
-      .execute()
+      .where('state', '=', 'leased')
+      .executeTakeFirst()
+    if (Number(r.numUpdatedRows) === 0) return 'lost'
     return dead ? 'dead' : 'retrying'
   }
 }

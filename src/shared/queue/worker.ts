@@ -20,6 +20,9 @@ export class QueueWorker<M extends JobMap> {
   readonly names: readonly (keyof M & string)[]
   private running = false
   private readonly active = new Set<Promise<void>>()
+  /** Job ids running here: a job whose lease lapsed and came back to this worker must not run twice. */
+  private readonly running_ = new Set<string>()
+  private readonly stopping = new AbortController()
   private wake: (() => void) | undefined
   private loop: Promise<void> | undefined
   private unsubscribe: (() => void) | undefined
@@ -50,6 +53,7 @@ export class QueueWorker<M extends JobMap> {
   /** Stops claiming and waits for the jobs in progress (their leases let another worker retry them). */
   async stop(): Promise<void> {
     this.running = false
+    this.stopping.abort(new Error('the queue worker is stopping'))
     this.unsubscribe?.()
     this.nudge()
     await this.loop
@@ -73,6 +77,7 @@ export class QueueWorker<M extends JobMap> {
           })
         if (!job) break
         claimed = true
+        if (this.running_.has(job.id)) continue // still running here; the claim just renewed its lease
         const p = this.execute(job).finally(() => {
           this.active.delete(p)
           this.nudge()
@@ -96,14 +101,22 @@ export class QueueWorker<M extends JobMap> {
   private async execute(job: ClaimedJob<M>): Promise<void> {
     const log = this.log.child({ jobId: job.id, queue: job.name, attempt: job.attempt })
     const leaseMs = this.opts.leaseMs ?? 30_000
+    const lost = new AbortController()
     const beat = setInterval(() => {
-      this.queue
-        .heartbeat(job.id, this.owner, leaseMs)
-        .catch((err: unknown) => log.warn({ err }, 'lease renewal failed'))
+      this.queue.heartbeat(job.id, this.owner, leaseMs).then(
+        (held) => {
+          if (held) return
+          log.warn('lease lost: another worker may be running this job; stopping here')
+          lost.abort(new Error('the job lease was lost'))
+        },
+        (err: unknown) => log.warn({ err }, 'lease renewal failed'),
+      )
     }, leaseMs / 3)
     const def = this.registry[job.name]
+    this.running_.add(job.id)
     try {
-      await def.handle(job.payload, job as ClaimedJob<JobMap>)
+      const signal = AbortSignal.any([lost.signal, this.stopping.signal])
+      await def.handle(job.payload, { job: job as ClaimedJob<JobMap>, signal })
       await this.queue.complete(job.id, this.owner)
     } catch (err) {
       const base = this.opts.backoffMs ?? 1000
@@ -117,6 +130,7 @@ export class QueueWorker<M extends JobMap> {
       }
     } finally {
       clearInterval(beat)
+      this.running_.delete(job.id)
     }
   }
 }

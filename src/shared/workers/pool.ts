@@ -109,6 +109,8 @@ export function createWorkerPool(opts: WorkerPoolOptions): WorkerPool {
       queued: piscina.queueSize,
       utilization: piscina.utilization,
     }),
-    close: () => piscina.close({ force: false }),
+    // Callers stop their producers first (HTTP drained, queue workers stopped): what is left, such as
+    // warm-up tasks, need not hold the process.
+    close: () => piscina.close({ force: true }),
   })
 }
