@@ -11,16 +11,17 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/integration/**/*.test.ts', 'test/engines/**/*.test.ts'],
-          testTimeout: 30_000,
+          testTimeout: 60_000,
         },
       },
       // The official hume SDKs against the in-process server.
-      { extends: true, test: { name: 'contract', include: ['test/contract/**/*.test.ts'], testTimeout: 30_000 } },
+      { extends: true, test: { name: 'contract', include: ['test/contract/**/*.test.ts'], testTimeout: 60_000 } },
       // Child processes (the server as users start it, crashes) and model evaluation on held-out data.
-      { extends: true, test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], testTimeout: 60_000 } },
+      { extends: true, test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], testTimeout: 120_000 } },
     ],
     // 2-core machines: more workers only contend for the same cores.
     maxWorkers: 2,
-    hookTimeout: 60_000,
+    // Generous: CI machines are shared, and a deadline only bounds a hang; it measures nothing.
+    hookTimeout: 120_000,
   },
 })

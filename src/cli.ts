@@ -1,4 +1,4 @@
-import { loadConfig } from './config.js'
+import { configOrExit } from './config.js'
 import { modelsPull, MODELS_USAGE } from './models.cli.js'
 import { AccountService } from './shared/auth/accounts.service.js'
 import { databaseUrlFor, openDb } from './shared/storage/db.js'
@@ -16,12 +16,15 @@ const commands: Record<string, Command> = {
       process.stderr.write(USAGE)
       return 2
     }
-    const config = loadConfig(process.env)
-    const db = openDb(databaseUrlFor(config))
+    const config = configOrExit(process.env)
+    const url = databaseUrlFor(config)
+    const db = openDb(url)
     try {
       await migrateToLatest(db)
       const created = await new AccountService(db.kysely, config.tokenTtlSeconds).create(name)
       process.stdout.write(JSON.stringify(created) + '\n')
+      // The server must use the same database (PROSODIA_DATA_DIR or DATABASE_URL) for these keys to work.
+      process.stderr.write(`account ${name} created in ${url.replace(/\/\/[^@/]*@/, '//***@')}\n`)
       return 0
     } finally {
       await db.close()

@@ -149,3 +149,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     limits: loadLimits(env),
   })
 }
+
+/** For entry points: the config, or a one-line message on stderr and exit code 2 (no stack trace). */
+export function configOrExit(env: NodeJS.ProcessEnv): Config {
+  try {
+    return loadConfig(env)
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err
+    process.stderr.write(`prosodia: ${err.message}\n`)
+    process.exit(2)
+  }
+}

@@ -1,8 +1,8 @@
-import { loadConfig } from './config.js'
+import { configOrExit } from './config.js'
 import { databaseUrlFor, openDb } from './shared/storage/db.js'
 import { migrateToLatest } from './shared/storage/migrate.js'
 
-const config = loadConfig(process.env)
+const config = configOrExit(process.env)
 const db = openDb(databaseUrlFor(config))
 await migrateToLatest(db)
 await db.close()

@@ -66,6 +66,8 @@ export interface Runtime {
   readonly expression: { batch: BatchService }
   readonly jobs: JobRegistry<AppJobs>
   readonly health: HealthContributor[]
+  /** Settles once the pools named in `warm` have loaded their engines (a failure is logged, not thrown). */
+  readonly warmed: Promise<void>
   /** Starts this process's queue worker (npm start and npm run worker do; tests opt in). */
   startWorkers(): QueueWorker<AppJobs>
   /** Stops workers, then pools, then the database. */
@@ -117,9 +119,12 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}): 
   let closing = false
   // A failed warm-up (say, a broken model file) is logged; requests then report it themselves. One
   // cut short by a shutdown is not a failure.
-  void Promise.all(warming).catch((err: unknown) => {
-    if (!closing) log.error({ err }, 'warming the worker threads failed')
-  })
+  const warmed = Promise.all(warming).then(
+    () => {},
+    (err: unknown) => {
+      if (!closing) log.error({ err }, 'warming the worker threads failed')
+    },
+  )
   const queue = new SqlQueue<AppJobs>(db.kysely)
   const accounts = new AccountService(db.kysely, config.tokenTtlSeconds)
   const sockets = new SocketGuard(limits)
@@ -143,7 +148,14 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}): 
     voices,
   }
   const fetch = { allowList: config.fetchAllowList, timeoutMs: opts.fetchTimeoutMs ?? 30_000 }
-  const batch = new BatchService({ db: db.kysely, queue, blobs, pool: pools.batch, limits })
+  const batch = new BatchService({
+    db: db.kysely,
+    queue,
+    blobs,
+    pool: pools.batch,
+    limits,
+    fetchAllowList: config.fetchAllowList,
+  })
   const jobs: JobRegistry<AppJobs> = {
     ...expressionJobs({
       db: db.kysely,
@@ -161,7 +173,12 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}): 
   const workers: QueueWorker<AppJobs>[] = []
   const health: HealthContributor[] = [
     () => ({ tts: { engine: info.name, sample_rate: info.sampleRate } }),
-    () => ({ workers: { tts: pools.tts.stats(), batch: pools.batch.stats() }, sockets: sockets.count() }),
+    () => ({
+      workers: { tts: pools.tts.stats(), batch: pools.batch.stats() },
+      // Queue workers running in this process (npm run api: none) and jobs they hold.
+      queue: { workers: workers.length, running: workers.reduce((n, w) => n + w.busy, 0) },
+      sockets: sockets.count(),
+    }),
   ]
   return {
     config,
@@ -178,6 +195,7 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}): 
     expression: { batch },
     jobs,
     health,
+    warmed,
     startWorkers() {
       const w = opts.worker ?? {}
       const worker = new QueueWorker(queue, jobs, log.child({ component: 'queue' }), {

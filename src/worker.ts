@@ -1,10 +1,10 @@
 // `npm run worker`: the queue workers (batch jobs, callbacks) without HTTP, for running workers
 // apart from API processes. Several may run against one database; each job runs once.
-import { loadConfig } from './config.js'
+import { configOrExit } from './config.js'
 import { createRuntime } from './runtime.js'
 import { onShutdown } from './shutdown.js'
 
-const config = loadConfig(process.env)
+const config = configOrExit(process.env)
 const runtime = await createRuntime(config, { warm: ['batch'] })
 const worker = runtime.startWorkers()
 runtime.log.info({ jobs: worker.names, threads: runtime.pools.batch.threads }, 'queue worker started')

@@ -2,7 +2,10 @@ import { spawnSync } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import http from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { HumeClient } from 'hume'
+import { openDb } from '../../src/shared/storage/db.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ROOT as root, startServer, type ServerProcess } from '../helpers/server.js'
 
@@ -27,7 +30,11 @@ describe('the server process', () => {
   })
 
   it('answers /healthz and /openapi.json without credentials', async () => {
-    expect(await (await fetch(`${url}/healthz`)).json()).toMatchObject({ status: 'ok', database: 'sqlite' })
+    expect(await (await fetch(`${url}/healthz`)).json()).toMatchObject({
+      status: 'ok',
+      database: 'sqlite',
+      queue: { workers: 1 },
+    })
     const spec = await (await fetch(`${url}/openapi.json`)).json()
     expect(Object.keys(spec.paths)).toEqual(
       expect.arrayContaining(['/v0/evi/configs', '/v0/evi/prompts/{id}/version/{version}']),
@@ -79,6 +86,45 @@ describe('the server process', () => {
       expect(await other.stop('SIGTERM')).toBe(0)
     } finally {
       await other.stop('SIGKILL')
+      fs.rmSync(own, { recursive: true, force: true })
+    }
+  })
+
+  it('hands a running batch job back to the queue on SIGTERM and exits 0 at once', async () => {
+    const own = fs.mkdtempSync(path.join(os.tmpdir(), 'prosodia-proc-job-'))
+    let asked!: () => void
+    const fetched = new Promise<void>((r) => (asked = r))
+    const media = http.createServer(() => asked()) // never answers: the job waits on its download
+    await new Promise<void>((r) => media.listen(0, '127.0.0.1', r))
+    const mediaUrl = `http://127.0.0.1:${(media.address() as AddressInfo).port}/slow.txt`
+    const other = await startServer({
+      ...env,
+      PROSODIA_DATA_DIR: own,
+      PROSODIA_API_KEY: 'job-key',
+      PROSODIA_FETCH_ALLOW: '127.0.0.1',
+    })
+    try {
+      const res = await fetch(`${other.url}/v0/batch/jobs`, {
+        method: 'POST',
+        headers: { 'x-hume-api-key': 'job-key', 'content-type': 'application/json' },
+        body: JSON.stringify({ urls: [mediaUrl] }),
+      })
+      const { job_id } = (await res.json()) as { job_id: string }
+      await fetched
+      expect(await other.stop('SIGTERM')).toBe(0)
+      const db = openDb(`sqlite:${path.join(own, 'prosodia.db')}`)
+      const row = await db.kysely
+        .selectFrom('queue_jobs')
+        .select(['state', 'attempts', 'lease_owner'])
+        .where('key', '=', `inference:${job_id}`)
+        .executeTakeFirstOrThrow()
+      await db.close()
+      // Runnable at once by the next worker, and the interrupted delivery did not use up an attempt.
+      expect(row).toEqual({ state: 'ready', attempts: 0, lease_owner: null })
+    } finally {
+      await other.stop('SIGKILL')
+      media.closeAllConnections()
+      media.close()
       fs.rmSync(own, { recursive: true, force: true })
     }
   })

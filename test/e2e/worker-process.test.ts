@@ -1,50 +1,51 @@
-// `npm run worker` runs the queue workers alone: a job submitted through an API that runs no
-// workers stays QUEUED until a separate worker process, on the same database, completes it.
+// API and workers apart: `npm run api` serves HTTP without running jobs, and a separate
+// `npm run worker` on the same database and data dir completes what the API queued.
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { pino } from 'pino'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { appDeps, buildApp } from '../../src/app.js'
-import { loadConfig } from '../../src/config.js'
-import { createRuntime, type Runtime } from '../../src/runtime.js'
-import { waitForJob } from '../helpers/jobs.js'
-import { startServer } from '../helpers/server.js'
+import { afterAll, describe, expect, it } from 'vitest'
+import { startServer, type ServerProcess } from '../helpers/server.js'
 
-describe('the worker process', () => {
+describe('npm run api and npm run worker', () => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'prosodia-worker-'))
-  let rt: Runtime
-  let app: Awaited<ReturnType<typeof buildApp>>
-  let headers: Record<string, string>
-  beforeAll(async () => {
-    // An API without workers, on a SQLite file the worker process shares.
-    rt = await createRuntime(loadConfig({ PROSODIA_DATA_DIR: dataDir }), { log: pino({ level: 'silent' }) })
-    app = await buildApp({ ...appDeps(rt, ['expression']), logger: false })
-    headers = { 'x-hume-api-key': (await rt.accounts.create('w')).api_key }
-  })
+  const env = { PROSODIA_DATA_DIR: dataDir, PROSODIA_API_KEY: 'split-key', LOG_LEVEL: 'info' }
+  const started: ServerProcess[] = []
   afterAll(async () => {
-    await app.close()
-    await rt.close()
+    for (const s of started) await s.stop('SIGKILL')
     fs.rmSync(dataDir, { recursive: true, force: true })
   })
 
-  it('completes jobs an API process queued, and stops cleanly on SIGTERM', async () => {
-    const res = await app.inject({
+  const status = async (api: ServerProcess, id: string) =>
+    (
+      (await (
+        await fetch(`${api.url}/v0/batch/jobs/${id}`, { headers: { 'x-hume-api-key': 'split-key' } })
+      ).json()) as {
+        state: { status: string; num_predictions?: number }
+      }
+    ).state
+
+  it('queues jobs in the API process and completes them in the worker process', async () => {
+    const api = await startServer(env, 'api')
+    started.push(api)
+    const res = await fetch(`${api.url}/v0/batch/jobs`, {
       method: 'POST',
-      url: '/v0/batch/jobs',
-      payload: { text: ['So glad this worked!'] },
-      headers,
+      headers: { 'x-hume-api-key': 'split-key', 'content-type': 'application/json' },
+      body: JSON.stringify({ text: ['So glad this worked!'] }),
     })
-    const id = res.json().job_id as string
-    const queued = await app.inject({ method: 'GET', url: `/v0/batch/jobs/${id}`, headers })
-    expect(queued.json().state.status).toBe('QUEUED')
-    const worker = await startServer({ PROSODIA_DATA_DIR: dataDir, PROSODIA_EXPRESSION_THREADS: '1' }, 'worker')
-    try {
-      const job = await waitForJob(app, id, headers, { timeoutMs: 30_000 })
-      expect(job.state).toMatchObject({ status: 'COMPLETED', num_predictions: 1, num_errors: 0 })
-      expect(await worker.stop('SIGTERM')).toBe(0)
-    } finally {
-      await worker.stop('SIGKILL')
+    const { job_id: id } = (await res.json()) as { job_id: string }
+    // The API process runs no queue workers, so the job waits for one.
+    const health = (await (await fetch(`${api.url}/healthz`)).json()) as { queue: { workers: number } }
+    expect(health.queue.workers).toBe(0)
+    expect((await status(api, id)).status).toBe('QUEUED')
+    const worker = await startServer(env, 'worker')
+    started.push(worker)
+    let state = await status(api, id)
+    while (state.status !== 'COMPLETED' && state.status !== 'FAILED') {
+      await new Promise((r) => setTimeout(r, 50))
+      state = await status(api, id)
     }
+    expect(state).toMatchObject({ status: 'COMPLETED', num_predictions: 1 })
+    expect(await worker.stop('SIGTERM')).toBe(0)
+    expect(await api.stop('SIGTERM')).toBe(0)
   })
 })

@@ -1,9 +1,8 @@
 // One conformance suite for every speech engine (flite, and the real Kokoro code path on a
 // generated ONNX model with Kokoro's interface), then Kokoro specifics the synthetic model lets
 // us check exactly: the token ids, the style row and the speed the engine feeds the model.
-import { mkdtempSync, readFileSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
-import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { chooseEngine, createEngine } from '../../src/domains/tts/engines/engine-select.js'
@@ -12,6 +11,7 @@ import { FliteEngine } from '../../src/domains/tts/engines/flite-engine.js'
 import { KokoroEngine } from '../../src/domains/tts/engines/kokoro-engine.js'
 import { wordTokens } from '../../src/domains/tts/engines/text.js'
 import { decodeRun, SAMPLES_PER_TOKEN, writeSyntheticKokoro } from '../helpers/kokoro-synthetic.js'
+import { tempDir } from '../helpers/temp.js'
 
 const VOICE: VoiceSpec = { v: 1, flite: 'slt', kokoro: [{ id: 'af_heart', weight: 1 }], pitch: 0, rate: 1, energy: 1 }
 const TWO_SENTENCES = 'Hello there, my good friend. How are you doing on this fine morning?'
@@ -20,7 +20,7 @@ const TWO_SENTENCES = 'Hello there, my good friend. How are you doing on this fi
 const handlerCounts = () => [process.listenerCount('uncaughtException'), process.listenerCount('unhandledRejection')]
 const handlersAtStart = handlerCounts()
 
-const modelsDir = mkdtempSync(join(tmpdir(), 'prosodia-kokoro-'))
+const modelsDir = tempDir('prosodia-kokoro-')
 const modelPath = writeSyntheticKokoro(modelsDir)
 
 async function collect(
@@ -218,7 +218,7 @@ describe('kokoro on a synthetic model', () => {
   })
 
   it('refuses a model without Kokoro inputs', async () => {
-    const bad = writeSyntheticKokoro(mkdtempSync(join(tmpdir(), 'prosodia-not-kokoro-')), { styleInput: 'ref_s' })
+    const bad = writeSyntheticKokoro(tempDir('prosodia-not-kokoro-'), { styleInput: 'ref_s' })
     await expect(new KokoroEngine(bad).load()).rejects.toThrow('is not a Kokoro model: no input "style"')
   })
 })
@@ -226,7 +226,7 @@ describe('kokoro on a synthetic model', () => {
 describe('engine selection', () => {
   it('picks Kokoro when the weights are present and flite otherwise', async () => {
     expect(chooseEngine({ modelsDir })).toEqual({ name: 'kokoro', modelPath })
-    const empty = mkdtempSync(join(tmpdir(), 'prosodia-empty-'))
+    const empty = tempDir('prosodia-empty-')
     expect(chooseEngine({ modelsDir: empty })).toEqual({ name: 'flite' })
     expect(() => chooseEngine({ modelsDir: empty, prefer: 'kokoro' })).toThrow(/models pull kokoro/)
     expect(await open('flite')).toBeInstanceOf(FliteEngine)

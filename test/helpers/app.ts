@@ -49,7 +49,10 @@ export async function createTestApp(dialect: Dialect = 'sqlite', opts: TestAppOp
   const config = testConfig(opts.config)
   const db = openDb(url)
   await migrateToLatest(db)
-  const rt = await createRuntime(config, { db, log: pino({ level: 'silent' }), ...opts.runtime })
+  // A suite that runs jobs starts its batch thread now, so no test's deadline pays for its start-up.
+  const warm = opts.workers ? (['batch'] as const) : []
+  const rt = await createRuntime(config, { db, log: pino({ level: 'silent' }), warm, ...opts.runtime })
+  await rt.warmed
   const alice = await rt.accounts.create('alice')
   const bob = await rt.accounts.create('bob')
   const logger = opts.logStream ? { stream: opts.logStream, level: 'info' } : (false as const)

@@ -14,7 +14,7 @@ export async function waitForJob(
   app: FastifyInstance,
   id: string,
   headers: Record<string, string>,
-  { timeoutMs = 20_000, everyMs = 20 } = {},
+  { timeoutMs = 50_000, everyMs = 20 } = {},
 ): Promise<JobState> {
   const deadline = Date.now() + timeoutMs
   for (;;) {

@@ -17,7 +17,7 @@ export async function freePort(): Promise<number> {
 }
 
 /** The command of a package.json script, split into argv (e.g. `node --import tsx src/main.ts`). */
-export function scriptCommand(name: 'start' | 'worker'): string[] {
+export function scriptCommand(name: 'start' | 'api' | 'worker'): string[] {
   const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }
   const argv = pkg.scripts[name]!.split(' ')
   return argv[0] === 'node' ? [process.execPath, ...argv.slice(1)] : argv
@@ -25,7 +25,7 @@ export function scriptCommand(name: 'start' | 'worker'): string[] {
 
 export interface ServerProcess {
   child: ChildProcess
-  /** http://127.0.0.1:PORT (for `start`). */
+  /** http://127.0.0.1:PORT (for `start` and `api`). */
   url: string
   /** Resolves with the exit code once the process ends. */
   exited: Promise<number | null>
@@ -41,12 +41,13 @@ function memoryOf(pid: number): { peak: number; current: number } {
 }
 
 /**
- * Starts `npm start` (waiting until /healthz answers) or `npm run worker` (waiting for its
- * "queue worker started" log line) with the given environment on top of this process's.
+ * Starts `npm start` or `npm run api` (waiting until /healthz answers) or `npm run worker`
+ * (waiting for its "queue worker started" log line) with the given environment on top of this
+ * process's.
  */
 export async function startServer(
   env: Record<string, string>,
-  script: 'start' | 'worker' = 'start',
+  script: 'start' | 'api' | 'worker' = 'start',
   { timeoutMs = 30_000 } = {},
 ): Promise<ServerProcess> {
   const port = env.PORT ?? String(await freePort())
@@ -74,7 +75,7 @@ export async function startServer(
   for (;;) {
     if (child.exitCode !== null) throw new Error(`${script} exited early with ${child.exitCode}: ${out}`)
     if (script === 'worker' && out.includes('queue worker started')) break
-    if (script === 'start') {
+    if (script !== 'worker') {
       const up = await fetch(`${url}/healthz`).then(
         (r) => r.ok,
         () => false,

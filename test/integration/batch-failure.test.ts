@@ -41,7 +41,7 @@ function brokenDeps(db: Db): BatchJobDeps & { service: BatchService } {
     log: pino({ level: 'silent' }),
     now: Date.now,
   }
-  return { ...deps, service: new BatchService(deps) }
+  return { ...deps, service: new BatchService({ ...deps, fetchAllowList: config.fetchAllowList }) }
 }
 
 describe.each(dialects())('failed batch jobs on %s', (dialect) => {
@@ -80,7 +80,10 @@ describe.each(dialects())('failed batch jobs on %s', (dialect) => {
     const handlers = expressionJobs(deps)
     const inference = await queue.claim(['expression.inference'], 'test', 10_000)
     expect(inference?.payload).toEqual({ v: 1, jobId: job_id })
-    await handlers['expression.inference'].handle({ v: 1, jobId: job_id }, inference as never)
+    await handlers['expression.inference'].handle(
+      { v: 1, jobId: job_id },
+      { job: inference as never, signal: AbortSignal.timeout(60_000) },
+    )
 
     const job = await service.get(account.account_id, job_id)
     expectUnionJob(job)
@@ -88,12 +91,18 @@ describe.each(dialects())('failed batch jobs on %s', (dialect) => {
     await expect(service.predictions(account.account_id, job_id)).rejects.toMatchObject({ status: 400 })
 
     // Running the handler again (a re-delivery) changes nothing.
-    await handlers['expression.inference'].handle({ v: 1, jobId: job_id }, inference as never)
+    await handlers['expression.inference'].handle(
+      { v: 1, jobId: job_id },
+      { job: inference as never, signal: AbortSignal.timeout(60_000) },
+    )
     expect((await service.get(account.account_id, job_id)).state.status).toBe('FAILED')
 
     const callback = await queue.claim(['expression.callback'], 'test', 10_000)
     expect(callback?.payload).toEqual({ v: 1, jobId: job_id })
-    await handlers['expression.callback'].handle({ v: 1, jobId: job_id }, callback as never)
+    await handlers['expression.callback'].handle(
+      { v: 1, jobId: job_id },
+      { job: callback as never, signal: AbortSignal.timeout(60_000) },
+    )
     expect(received).toEqual([{ job_id, status: 'FAILED', message: 'internal error while processing the job' }])
   })
 

@@ -2,14 +2,14 @@
 // answers HEAD with a redirect carrying x-linked-etag (SHA-256) and x-linked-size, and the CDN
 // URL serves the bytes with Range support. No real network.
 import { createHash, randomBytes } from 'node:crypto'
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { runCli } from '../../src/cli.js'
 import { modelsPull, progressBar } from '../../src/models.cli.js'
+import { tempDir } from '../helpers/temp.js'
 
 const FILE = randomBytes(300_000)
 const SHA = createHash('sha256').update(FILE).digest('hex')
@@ -60,7 +60,7 @@ describe('prosodia models pull kokoro', () => {
   const parts = () => readdirSync(join(modelsDir, 'kokoro')).filter((f) => f.endsWith('.part'))
 
   beforeEach(() => {
-    modelsDir = mkdtempSync(join(tmpdir(), 'prosodia-pull-'))
+    modelsDir = tempDir('prosodia-pull-')
     log = ''
     ranges.length = 0
     behaviour = { sha: SHA }

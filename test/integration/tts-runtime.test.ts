@@ -51,6 +51,22 @@ describe('tts on the worker pool', () => {
     expect((await post('word '.repeat(40))).statusCode).toBe(200)
   })
 
+  it("answers malformed or too deeply nested JSON with FastAPI's 422 json_invalid, as Hume's TTS API does", async () => {
+    const send = (payload: string) =>
+      t.app.inject({
+        method: 'POST',
+        url: '/v0/tts',
+        payload,
+        headers: { ...t.auth(), 'content-type': 'application/json' },
+      })
+    const broken = await send('{"utterances": [')
+    expect(broken.statusCode).toBe(422)
+    expect(broken.json().detail[0]).toMatchObject({ loc: ['body'], type: 'json_invalid' })
+    const deep = await send(`{"utterances":[{"text":"hi","voice":${'{"x":'.repeat(5000)}1${'}'.repeat(5000)}}]}`)
+    expect(deep.statusCode).toBe(422)
+    expect(deep.json().detail[0].msg).toMatch(/nested more than 32 levels/)
+  })
+
   it('answers 503 with retry-after when every thread is busy and the queue is full', async () => {
     Atomics.store(new Int32Array(gate), 0, 0) // hold every render after its first chunk
     const before = Atomics.load(counts, 0)

@@ -1,11 +1,9 @@
-import { mkdtempSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestApp, type TestApp } from '../helpers/app.js'
 import { dialects } from '../helpers/dialects.js'
 import { decodeRun, writeSyntheticKokoro } from '../helpers/kokoro-synthetic.js'
 import { parseMp3, parseWav, pcm16, rms } from '../helpers/tts-audio.js'
+import { tempDir } from '../helpers/temp.js'
 
 const SENTENCE = 'The quick brown fox jumps over the lazy dog.'
 
@@ -167,7 +165,7 @@ describe.each(dialects())('tts routes on %s', (dialect) => {
 describe.each(dialects())('tts routes on the Kokoro engine (synthetic model) on %s', (dialect) => {
   let t: TestApp
   beforeAll(async () => {
-    const modelsDir = mkdtempSync(join(tmpdir(), 'prosodia-kokoro-'))
+    const modelsDir = tempDir('prosodia-kokoro-')
     writeSyntheticKokoro(modelsDir)
     t = await createTestApp(dialect, { config: { modelsDir } })
   })

@@ -162,33 +162,52 @@ async function runInference(d: BatchJobDeps, jobId: string, signal: AbortSignal)
 }
 
 /** POSTs the finished job to its callback_url, predictions streamed from the blob store. */
-async function sendCallback(d: BatchJobDeps, jobId: string): Promise<void> {
+/** Refusals that no retry can change: the address or URL itself is not allowed. */
+const PERMANENT: readonly string[] = ['forbidden_address', 'scheme', 'invalid_url']
+
+async function sendCallback(d: BatchJobDeps, jobId: string, signal: AbortSignal): Promise<void> {
   const row = await repo.getJobById(d.db, jobId)
   if (!row) return
   const request = JSON.parse(row.request) as InferenceRequest
   if (!request.callback_url) return
   let body: Readable | string
+  let length: number
   if (row.status === 'COMPLETED') {
-    const predictions = await d.blobs.get(batchKeys.predictions(jobId))
-    if (!predictions) throw new Error(`predictions of job ${jobId} are missing`)
-    const head = `{"job_id":${JSON.stringify(jobId)},"status":"COMPLETED","predictions":`
+    const key = batchKeys.predictions(jobId)
+    const [predictions, stat] = await Promise.all([d.blobs.get(key), d.blobs.stat(key)])
+    if (!predictions || !stat) throw new Error(`predictions of job ${jobId} are missing`)
+    const head = Buffer.from(`{"job_id":${JSON.stringify(jobId)},"status":"COMPLETED","predictions":`)
+    // Streamed, with its exact length: some receivers read only a Content-Length body, not a chunked one.
+    length = head.length + stat.size + 1
     body = Readable.from(
       (async function* () {
-        yield Buffer.from(head)
+        yield head
         for await (const chunk of predictions) yield chunk as Buffer
         yield Buffer.from('}')
       })(),
     )
-  } else body = JSON.stringify({ job_id: jobId, status: row.status, message: row.message ?? '' })
-  const res = await safeFetch(request.callback_url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body,
-    allowList: d.fetch.allowList,
-    timeoutMs: d.fetch.timeoutMs,
-    maxBytes: 64 * 1024,
-  })
-  if (res.status < 200 || res.status >= 300) throw new Error(`callback answered HTTP ${res.status}`)
+  } else {
+    body = JSON.stringify({ job_id: jobId, status: row.status, message: row.message ?? '' })
+    length = Buffer.byteLength(body)
+  }
+  try {
+    const res = await safeFetch(request.callback_url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'content-length': String(length) },
+      body,
+      allowList: d.fetch.allowList,
+      timeoutMs: d.fetch.timeoutMs,
+      maxBytes: 64 * 1024,
+      signal,
+    })
+    if (res.status < 200 || res.status >= 300) throw new Error(`callback answered HTTP ${res.status}`)
+  } catch (err) {
+    if (err instanceof SafeFetchError && PERMANENT.includes(err.reason)) {
+      d.log.warn({ jobId, reason: err.reason, message: err.message }, 'callback refused; not retried')
+      return
+    }
+    throw err
+  }
 }
 
 export function expressionJobs(d: BatchJobDeps): JobRegistry<ExpressionJobs> {
@@ -209,9 +228,9 @@ export function expressionJobs(d: BatchJobDeps): JobRegistry<ExpressionJobs> {
       },
     },
     'expression.callback': {
-      handle: async (p) => {
+      handle: async (p, ctx) => {
         version(p)
-        await sendCallback(d, p.jobId)
+        await sendCallback(d, p.jobId, ctx.signal)
       },
     },
   }

@@ -78,8 +78,9 @@ export const expressionRoutes: FastifyPluginAsyncTypebox<ExpressionRouteOptions>
   const parseRequest = (json: unknown) => {
     const value = typeof json === 'string' ? parseClientJson(json, limits.jsonDepth, ['body', 'json']) : json
     if (valueDepth(value, limits.jsonDepth) > limits.jsonDepth)
-      throw errors.badRequest(
-        `body.json: JSON is nested more than ${limits.jsonDepth} levels deep (PROSODIA_JSON_MAX_DEPTH)`,
+      throw errors.badJson(
+        ['body', 'json'],
+        `JSON is nested more than ${limits.jsonDepth} levels deep (PROSODIA_JSON_MAX_DEPTH)`,
       )
     return checkJsonPart(value)
   }

@@ -4,6 +4,7 @@ import type { Readable } from 'node:stream'
 import type { Insertable, Kysely } from 'kysely'
 import type { Limits } from '../../config.js'
 import { errors } from '../../shared/http/errors.js'
+import { precheckUrl } from '../../shared/net/safe-fetch.js'
 import type { Queue } from '../../shared/queue/queue.js'
 import { BlobTooLargeError, type BlobStore } from '../../shared/storage/blobs.js'
 import type { BatchFilesTable, BatchJobRow, Database } from '../../shared/storage/database.js'
@@ -59,6 +60,8 @@ export interface BatchServiceDeps {
   /** Rebuilds a missing artifacts zip off the event loop. */
   pool: WorkerPool
   limits: Pick<Limits, 'uploadFileBytes' | 'uploadRequestBytes' | 'uploadFiles' | 'bodyBytes'>
+  /** PROSODIA_FETCH_ALLOW: private hosts a callback_url may name. */
+  fetchAllowList: readonly string[]
   now?: () => number
 }
 
@@ -138,13 +141,9 @@ export class BatchService {
       throw errors.badRequest('A job needs at least one input: urls, text or a file')
     }
     if (body.callback_url) {
-      let ok = false
-      try {
-        ok = ['http:', 'https:'].includes(new URL(body.callback_url).protocol)
-      } catch {
-        ok = false
-      }
-      if (!ok) throw errors.invalidField(['body', 'callback_url'], 'callback_url must be an http or https URL')
+      // Refused now rather than retried later: a URL no delivery attempt could ever reach.
+      const refused = precheckUrl(body.callback_url, this.d.fetchAllowList)
+      if (refused) throw errors.invalidField(['body', 'callback_url'], `callback_url refused: ${refused}`)
     }
     const request: InferenceRequest = {
       models: body.models ?? { ...DEFAULT_MODELS },

@@ -35,3 +35,21 @@ describe('toValidationIssues', () => {
     expect(p?.loc).toEqual(['path', 'id'])
   })
 })
+
+describe('toValidationIssues on nullable fields', () => {
+  it('keeps the real failure, not the other branch of the union', () => {
+    const issues = toValidationIssues('body', [
+      {
+        instancePath: '/text/0',
+        keyword: 'maxLength',
+        params: { limit: 5 },
+        message: 'must NOT have more than 5 characters',
+      },
+      { instancePath: '/text', keyword: 'type', params: { type: 'null' }, message: 'must be null' },
+      { instancePath: '/text', keyword: 'anyOf', params: {}, message: 'must match a schema in anyOf' },
+    ])
+    expect(issues).toEqual([
+      { loc: ['body', 'text', 0], msg: 'must NOT have more than 5 characters', type: 'string_too_long' },
+    ])
+  })
+})

@@ -42,9 +42,20 @@ interface AjvIssue {
   message?: string
 }
 
+/**
+ * A nullable field that fails reports three errors (the real one, "must be null" for the other
+ * branch, and "must match a schema in anyOf"): keep the real one.
+ */
+function withoutBranchNoise(validation: AjvIssue[]): AjvIssue[] {
+  const specific = validation.filter(
+    (v) => v.keyword !== 'anyOf' && !(v.keyword === 'type' && v.params.type === 'null'),
+  )
+  return specific.length > 0 ? specific : validation
+}
+
 /** Turns Ajv's errors into FastAPI-style issues naming the field, e.g. `["body","name"]`. */
 export function toValidationIssues(context: string, validation: AjvIssue[]): ValidationIssue[] {
-  return validation.map((v) => {
+  return withoutBranchNoise(validation).map((v) => {
     const loc: (string | number)[] = [locRoots[context] ?? context]
     for (const part of v.instancePath.split('/').slice(1)) {
       const key = part.replace(/~1/g, '/').replace(/~0/g, '~')

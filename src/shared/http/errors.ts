@@ -62,6 +62,14 @@ export const errors = {
   conflict: (message: string) => new ApiError(409, 'conflict', message),
   payloadTooLarge: (limit: number) =>
     new ApiError(413, 'payload_too_large', `Request body exceeds the limit of ${limit} bytes`),
+  /**
+   * A document that is not (acceptable) JSON: 400 on routes answering Hume's ErrorResponse, 422
+   * `json_invalid` on those answering FastAPI's validation shape, as Hume's TTS API does.
+   */
+  badJson: (where: (string | number)[], message: string) =>
+    new ApiError(400, 'bad_request', `${where.join('.')}: ${message}`, [
+      { loc: where, msg: message, type: 'json_invalid' },
+    ]),
   uploadTooLarge: (message: string) => new ApiError(413, 'payload_too_large', message),
   tooManyRequests: (message: string) => new ApiError(429, 'rate_limited', message),
   unsupportedMediaType: (type: string) =>

@@ -34,13 +34,12 @@ export function jsonDepth(text: string, limit: number): number {
  * that is not JSON (or too deep to be one we accept) is a bad request, not a field-level issue.
  */
 export function parseClientJson(text: string, maxDepth: number, where: (string | number)[] = ['body']): unknown {
-  const at = where.join('.')
   if (jsonDepth(text, maxDepth) > maxDepth)
-    throw errors.badRequest(`${at}: JSON is nested more than ${maxDepth} levels deep (PROSODIA_JSON_MAX_DEPTH)`)
+    throw errors.badJson(where, `JSON is nested more than ${maxDepth} levels deep (PROSODIA_JSON_MAX_DEPTH)`)
   try {
     return secureJson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' })
   } catch (err) {
-    throw errors.badRequest(`${at}: invalid JSON: ${(err as Error).message}`)
+    throw errors.badJson(where, `invalid JSON: ${(err as Error).message}`)
   }
 }
 

@@ -85,6 +85,20 @@ function guardedLookup(allow: AllowList, host: string): LookupFunction {
   }
 }
 
+/**
+ * What can be refused before any request: a malformed URL, another scheme, credentials in it, or a
+ * literal non-public address (host names are checked when they resolve). The message, or undefined.
+ */
+export function precheckUrl(raw: string, allowList: readonly string[] = []): string | undefined {
+  try {
+    checkUrl(raw, new AllowList(allowList))
+    return undefined
+  } catch (err) {
+    if (err instanceof SafeFetchError) return err.message
+    throw err
+  }
+}
+
 function checkUrl(raw: string, allow: AllowList): URL {
   let url: URL
   try {

@@ -42,6 +42,11 @@ export interface Queue<M extends JobMap> {
    * 'lost' when `owner` no longer holds the job (its lease lapsed and another worker took it).
    */
   fail(id: string, owner: string, error: string, retryInMs: number): Promise<'retrying' | 'dead' | 'lost'>
+  /**
+   * Hands a job back untouched (the worker is stopping): runnable again at once by any worker, and
+   * the interrupted delivery does not count against its attempts.
+   */
+  release(id: string, owner: string): Promise<void>
   /** Tells this process's idle workers that jobs were committed, so they claim now, not at their next poll. */
   notify(): void
   /** Registers a listener for notify(); returns its removal. */

@@ -134,6 +134,24 @@ export class SqlQueue<M extends JobMap> implements Queue<M> {
       .execute()
   }
 
+  async release(id: string, owner: string): Promise<void> {
+    const now = this.now()
+    await this.db
+      .updateTable('queue_jobs')
+      .set({
+        state: 'ready',
+        run_at: now,
+        attempts: sql<number>`case when attempts > 0 then attempts - 1 else 0 end`,
+        lease_owner: null,
+        lease_until: null,
+        updated_at: now,
+      })
+      .where('id', '=', id)
+      .where('lease_owner', '=', owner)
+      .where('state', '=', 'leased')
+      .execute()
+  }
+
   async fail(id: string, owner: string, error: string, retryInMs: number): Promise<'retrying' | 'dead' | 'lost'> {
     const row = await this.db
       .selectFrom('queue_jobs')

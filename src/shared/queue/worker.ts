@@ -50,7 +50,10 @@ export class QueueWorker<M extends JobMap> {
     this.wake?.()
   }
 
-  /** Stops claiming and waits for the jobs in progress (their leases let another worker retry them). */
+  /**
+   * Stops claiming, tells the jobs in progress to stop (their signal aborts) and waits for them;
+   * each is handed back to the queue, runnable at once by another worker.
+   */
   async stop(): Promise<void> {
     this.running = false
     this.stopping.abort(new Error('the queue worker is stopping'))
@@ -119,6 +122,12 @@ export class QueueWorker<M extends JobMap> {
       await def.handle(job.payload, { job: job as ClaimedJob<JobMap>, signal })
       await this.queue.complete(job.id, this.owner)
     } catch (err) {
+      if (this.stopping.signal.aborted) {
+        // Interrupted by our own shutdown, not failed: another worker (or this one, restarted) takes it now.
+        await this.queue.release(job.id, this.owner).catch((e: unknown) => log.warn({ err: e }, 'release failed'))
+        log.info('job handed back: the worker is stopping')
+        return
+      }
       const base = this.opts.backoffMs ?? 1000
       const delay = Math.round(base * 2 ** (job.attempt - 1) * (0.5 + Math.random()))
       const message = err instanceof Error ? err.message : String(err)
