@@ -211,8 +211,11 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}): 
     },
     async close() {
       closing = true
+      const t0 = Date.now()
       await Promise.all(workers.map((w) => w.stop()))
+      log.info({ ms: Date.now() - t0 }, 'queue workers stopped')
       await Promise.all([pools.tts.close(), pools.batch.close()])
+      log.info({ ms: Date.now() - t0 }, 'worker threads stopped')
       if (!opts.db) await db.close()
     },
   }

@@ -15,6 +15,7 @@ export async function serve(config: Config, opts: { workers: boolean }): Promise
     app.log,
     async () => {
       await app.close()
+      app.log.info('HTTP server closed')
       await runtime.close()
     },
     10_000,

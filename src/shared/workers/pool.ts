@@ -110,7 +110,7 @@ export function createWorkerPool(opts: WorkerPoolOptions): WorkerPool {
       utilization: piscina.utilization,
     }),
     // Callers stop their producers first (HTTP drained, queue workers stopped): what is left, such as
-    // warm-up tasks, need not hold the process.
-    close: () => piscina.close({ force: true }),
+    // a warm-up still loading an engine, is ended with its thread rather than waited for.
+    close: () => piscina.destroy(),
   })
 }
