@@ -18,6 +18,8 @@ export interface Limits {
   readonly uploadRequestBytes: number
   /** PROSODIA_UPLOAD_MAX_FILES: most files in one multipart request. */
   readonly uploadFiles: number
+  /** PROSODIA_UPLOAD_IDLE_MS: an upload that sends no bytes for this long is refused (a stalled or vanished client). */
+  readonly uploadIdleMs: number
   /** PROSODIA_BATCH_MAX_FILE_CHARS: most characters analysed from one text file (or `text` entry). */
   readonly batchFileChars: number
   /** PROSODIA_BATCH_MAX_JOB_CHARS: most characters analysed in one batch job, all sources together. */
@@ -99,6 +101,7 @@ function loadLimits(env: NodeJS.ProcessEnv): Limits {
     uploadFileBytes: n('PROSODIA_UPLOAD_MAX_FILE_BYTES', 100 * MB, KB, 16 * GB),
     uploadRequestBytes: n('PROSODIA_UPLOAD_MAX_REQUEST_BYTES', GB, KB, 64 * GB),
     uploadFiles: n('PROSODIA_UPLOAD_MAX_FILES', 100, 1, 10_000),
+    uploadIdleMs: n('PROSODIA_UPLOAD_IDLE_MS', 60_000, 100, 3_600_000),
     batchFileChars: n('PROSODIA_BATCH_MAX_FILE_CHARS', 200_000, 1, 100_000_000),
     batchJobChars: n('PROSODIA_BATCH_MAX_JOB_CHARS', 2_000_000, 1, 1_000_000_000),
     batchPredictions: n('PROSODIA_BATCH_MAX_PREDICTIONS', 200_000, 1, 100_000_000),

@@ -4,6 +4,7 @@
 // per-job budgets, anything beyond becoming an error entry of its file.
 import { createHash } from 'node:crypto'
 import { request } from 'node:http'
+import net from 'node:net'
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { strToU8, unzipSync, zipSync } from 'fflate'
@@ -41,6 +42,7 @@ describe.each(dialects())('batch limits and blob storage on %s', (dialect) => {
           uploadFileBytes: 64 * 1024,
           uploadRequestBytes: 100 * 1024,
           uploadFiles: 3,
+          uploadIdleMs: 300,
           batchFileChars: 200_000,
           batchJobChars: 500,
           batchPredictions: 40,
@@ -143,15 +145,15 @@ describe.each(dialects())('batch limits and blob storage on %s', (dialect) => {
   })
 
   it('answers 400, not 500, for a multipart body that ends without its closing boundary', async () => {
-    const base = new URL(await listen(t.app))
+    base ??= new URL(await listen(t.app))
     const body = await multipart({}, [{ name: 'a.txt', data: Buffer.from('some text that is cut off') }])
     for (const cut of [10, 60]) {
       const payload = body.payload.subarray(0, body.payload.length - cut)
       const res = await new Promise<{ status: number; body: string }>((resolve, reject) => {
         const req = request(
           {
-            host: base.hostname,
-            port: base.port,
+            host: base!.hostname,
+            port: base!.port,
             path: '/v0/batch/jobs',
             method: 'POST',
             headers: { ...t.auth(), 'content-type': body.contentType, 'content-length': payload.length },
@@ -169,6 +171,57 @@ describe.each(dialects())('batch limits and blob storage on %s', (dialect) => {
       expect(JSON.parse(res.body)).toMatchObject({ code: 'bad_request' })
       expect(JSON.parse(res.body).message).toMatch(/Malformed multipart body: Part terminated early/)
     }
+  })
+
+  /** Writes `head` on a raw socket, leaves it open, and resolves with the status line the server answers. */
+  let base: URL | undefined
+  async function rawUpload(head: string): Promise<string> {
+    base ??= new URL(await listen(t.app))
+    return new Promise((resolve, reject) => {
+      const s = net.connect(Number(base!.port), base!.hostname)
+      let out = ''
+      s.on('data', (d) => {
+        out += d.toString()
+        if (out.includes('\r\n\r\n')) {
+          resolve(out)
+          s.destroy()
+        }
+      })
+      s.on('error', reject)
+      s.write(head)
+    })
+  }
+
+  it('answers 413 at once for too many fields before a file (no half-parsed body left waiting)', async () => {
+    const B = 'b0undary'
+    const fields = Array.from(
+      { length: 11 },
+      (_, i) => `--${B}\r\nContent-Disposition: form-data; name="f${i}"\r\n\r\nx\r\n`,
+    )
+    const body = `${fields.join('')}--${B}\r\nContent-Disposition: form-data; name="file"; filename="a.txt"\r\n\r\nhello\r\n--${B}--\r\n`
+    const dirs = jobDirs()
+    const answer = await rawUpload(
+      `POST /v0/batch/jobs HTTP/1.1\r\nHost: x\r\nX-Hume-Api-Key: ${t.alice.api_key}\r\n` +
+        `Content-Type: multipart/form-data; boundary=${B}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+    )
+    expect(answer).toMatch(/^HTTP\/1\.1 413/)
+    expect(answer).toMatch(/at most 10 fields/)
+    expect(jobDirs()).toEqual(dirs)
+  })
+
+  it('refuses an upload that stops sending (PROSODIA_UPLOAD_IDLE_MS) and keeps nothing of it', async () => {
+    const B = 'b0undary'
+    // Declares 10,000 bytes, sends the start of a file, then nothing: the connection stays open.
+    const head = `--${B}\r\nContent-Disposition: form-data; name="file"; filename="a.txt"\r\n\r\nthe beginning of a file`
+    const dirs = jobDirs()
+    const answer = await rawUpload(
+      `POST /v0/batch/jobs HTTP/1.1\r\nHost: x\r\nX-Hume-Api-Key: ${t.alice.api_key}\r\n` +
+        `Content-Type: multipart/form-data; boundary=${B}\r\nContent-Length: 10000\r\n\r\n${head}`,
+    )
+    expect(answer).toMatch(/^HTTP\/1\.1 400/)
+    expect(answer).toMatch(/no upload data for 300 ms/)
+    // Neither the blob nor its temporary file remains.
+    expect(jobDirs()).toEqual(dirs)
   })
 
   it('answers 400 for JSON nested deeper than PROSODIA_JSON_MAX_DEPTH, in a body or a json part', async () => {

@@ -1,14 +1,14 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import multipart from '@fastify/multipart'
-import type { FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
 import type { Limits } from '../../config.js'
-import { ApiError, errors } from '../../shared/http/errors.js'
+import { errors } from '../../shared/http/errors.js'
 import { parseClientJson, valueDepth } from '../../shared/http/json.js'
 import { errorResponses } from '../../shared/http/schemas.js'
 import { compileBodyCheck } from '../../shared/http/validation.js'
 import { InferenceBaseRequest, JobId, JobParams, ListJobsQuery, Predictions, UnionJob } from './batch.schemas.js'
-import type { BatchService, UploadPart } from './batch.service.js'
+import { asClientError, MAX_FIELDS, uploadParts } from './batch.multipart.js'
+import type { BatchService } from './batch.service.js'
 
 /**
  * Multipart bodies are streamed part by part into the service; an empty schema lets Fastify pass
@@ -19,44 +19,6 @@ const MultipartBody = Type.Unknown({
 })
 const checkJsonPart = compileBodyCheck(InferenceBaseRequest, ['body', 'json'])
 
-/** Errors raised by the request's own bytes (busboy), as opposed to failures of this server (e.g. a full disk). */
-const bodyErrors = new WeakSet<object>()
-
-function asClientError(err: unknown): unknown {
-  if (err instanceof ApiError) return err
-  const status = (err as { statusCode?: number }).statusCode
-  if (status && status >= 400 && status < 500) {
-    return new ApiError(status, status === 413 ? 'payload_too_large' : 'bad_request', (err as Error).message)
-  }
-  if (typeof err === 'object' && err !== null && bodyErrors.has(err))
-    return errors.badRequest(`Malformed multipart body: ${(err as Error).message}`)
-  return err
-}
-
-/** Fastify's multipart parts as the service's UploadPart; failures of the body itself become 4xx. */
-async function* uploadParts(req: FastifyRequest): AsyncGenerator<UploadPart> {
-  const parts = req.parts()[Symbol.asyncIterator]()
-  for (;;) {
-    let next: IteratorResult<Awaited<ReturnType<typeof parts.next>>['value']>
-    try {
-      next = await parts.next()
-    } catch (err) {
-      if (typeof err === 'object' && err !== null) bodyErrors.add(err)
-      throw asClientError(err)
-    }
-    if (next.done) return
-    const part = next.value
-    if (part.type === 'file') {
-      // e.g. "Part terminated early": the body ended inside a file.
-      part.file.on('error', (err: Error) => bodyErrors.add(err))
-      yield { kind: 'file', filename: part.filename, contentType: part.mimetype || null, stream: part.file }
-    } else {
-      // A part sent as application/json arrives parsed; parseRequest bounds its depth like a string's.
-      yield { kind: 'field', name: part.fieldname, value: part.value, truncated: part.valueTruncated }
-    }
-  }
-}
-
 export interface ExpressionRouteOptions {
   batch: BatchService
   limits: Limits
@@ -65,13 +27,13 @@ export interface ExpressionRouteOptions {
 /** The Expression Measurement batch API. */
 export const expressionRoutes: FastifyPluginAsyncTypebox<ExpressionRouteOptions> = async (app, { batch, limits }) => {
   await app.register(multipart, {
+    // One over each of our own limits, so that our checks (clear messages, no half-parsed body) trip first.
     limits: {
-      // One byte over the per-file cap, so the service's own (clearer) check trips first.
       fileSize: limits.uploadFileBytes + 1,
-      files: limits.uploadFiles,
-      fields: 10,
+      files: limits.uploadFiles + 1,
+      fields: MAX_FIELDS + 1,
       fieldSize: limits.bodyBytes,
-      parts: limits.uploadFiles + 10,
+      parts: limits.uploadFiles + MAX_FIELDS + 2,
     },
   })
   const tags = ['Batch']
@@ -104,7 +66,7 @@ export const expressionRoutes: FastifyPluginAsyncTypebox<ExpressionRouteOptions>
     async (req, reply) => {
       if (!req.isMultipart()) return batch.create(req.accountId, (req.body ?? {}) as InferenceBaseRequest)
       try {
-        return await batch.createFromUploads(req.accountId, uploadParts(req), parseRequest)
+        return await batch.createFromUploads(req.accountId, uploadParts(req, limits), parseRequest)
       } catch (err) {
         // The rest of a refused upload is not worth reading: end the connection after the answer.
         reply.header('connection', 'close')
