@@ -32,8 +32,11 @@ export interface Limits {
   readonly archiveTotalBytes: number
   /** PROSODIA_EVI_MAX_CONFIG_BYTES: largest config once its prompt and tools are expanded (JSON bytes). */
   readonly eviConfigBytes: number
-  /** PROSODIA_EVI_MAX_PAGE_BYTES: largest serialised EVI list page; a larger one asks for a smaller page_size. */
-  readonly eviPageBytes: number
+  /**
+   * PROSODIA_MAX_PAGE_BYTES: largest list response (an EVI page with its references expanded, a page
+   * of batch jobs with their requests), sized before it is built; a larger one asks for a smaller page.
+   */
+  readonly pageBytes: number
   /** PROSODIA_TTS_MAX_REQUEST_CHARS: most characters of speech one TTS request renders (text × generations). */
   readonly ttsRequestChars: number
   /** PROSODIA_TTS_MAX_QUEUE: TTS renders waiting for a thread before new ones answer 503. */
@@ -109,7 +112,7 @@ function loadLimits(env: NodeJS.ProcessEnv): Limits {
     archiveEntryBytes: n('PROSODIA_ARCHIVE_MAX_ENTRY_BYTES', 50 * MB, 1, 16 * GB),
     archiveTotalBytes: n('PROSODIA_ARCHIVE_MAX_TOTAL_BYTES', 200 * MB, 1, 64 * GB),
     eviConfigBytes: n('PROSODIA_EVI_MAX_CONFIG_BYTES', 512 * KB, KB, 64 * MB),
-    eviPageBytes: n('PROSODIA_EVI_MAX_PAGE_BYTES', 8 * MB, 64 * KB, GB),
+    pageBytes: n('PROSODIA_MAX_PAGE_BYTES', 8 * MB, 64 * KB, GB),
     ttsRequestChars: n('PROSODIA_TTS_MAX_REQUEST_CHARS', 20_000, 100, 10_000_000),
     ttsQueue: n('PROSODIA_TTS_MAX_QUEUE', 64, 1, 100_000),
     wsIdleMs: n('PROSODIA_WS_IDLE_TIMEOUT_MS', 600_000, 1000, 86_400_000),

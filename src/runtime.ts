@@ -138,7 +138,7 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}): 
   )
   const evi = createEviServices(db.kysely, voiceLookup, {
     configBytes: limits.eviConfigBytes,
-    pageBytes: limits.eviPageBytes,
+    pageBytes: limits.pageBytes,
   })
   const info = engineInfo(engine)
   const voices = new VoicesService(db.kysely)

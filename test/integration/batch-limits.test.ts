@@ -46,6 +46,7 @@ describe.each(dialects())('batch limits and blob storage on %s', (dialect) => {
           batchFileChars: 200_000,
           batchJobChars: 500,
           batchPredictions: 40,
+          pageBytes: 64 * 1024,
         },
       },
       runtime: { worker: { pollMs: 20 } },
@@ -276,6 +277,18 @@ describe.each(dialects())('batch limits and blob storage on %s', (dialect) => {
     const w = await predictions(words.json().job_id)
     expect(w.job.state).toMatchObject({ num_predictions: 1, num_errors: 1 })
     expect(w.preds[1]!.results.errors[0]!.message).toBe("the job's limit of 40 predictions is reached")
+  })
+
+  it('refuses a list of jobs whose requests would pass PROSODIA_MAX_PAGE_BYTES, before reading it', async () => {
+    // Text jobs analysing nothing (no model applies), so they finish at once.
+    for (let i = 0; i < 3; i++)
+      expect((await postJson(JSON.stringify({ text: ['x'.repeat(30_000)], models: {} }))).statusCode).toBe(200)
+    const all = await t.app.inject({ method: 'GET', url: '/v0/batch/jobs?limit=100', headers: t.auth() })
+    expect(all.statusCode).toBe(400)
+    expect(all.json().message).toMatch(/limit is 65536 \(PROSODIA_MAX_PAGE_BYTES\)\. Ask for a smaller limit/)
+    const one = await t.app.inject({ method: 'GET', url: '/v0/batch/jobs?limit=1', headers: t.auth() })
+    expect(one.statusCode).toBe(200)
+    expect(one.json()[0].request.text[0]).toHaveLength(30_000)
   })
 
   it('serves artifacts as a zip whose files match the predictions', async () => {

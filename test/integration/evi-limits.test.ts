@@ -1,6 +1,6 @@
 // An EVI config repeats its prompt and every tool it lists in full, so its expanded size is
 // bounded when it is written (PROSODIA_EVI_MAX_CONFIG_BYTES), and a list page is sized from the
-// stored rows before it is built (PROSODIA_EVI_MAX_PAGE_BYTES): the finding was a 93 KB tool listed
+// stored rows before it is built (PROSODIA_MAX_PAGE_BYTES): the finding was a 93 KB tool listed
 // 100 times by each of 40 configs, a 435 MB page.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestApp, type TestApp } from '../helpers/app.js'
@@ -17,7 +17,7 @@ describe.each(dialects())('EVI size limits on %s', (dialect) => {
   beforeAll(async () => {
     t = await createTestApp(dialect, {
       domains: ['evi'],
-      config: { limits: { eviConfigBytes: 512 * 1024, eviPageBytes: 1024 * 1024 } },
+      config: { limits: { eviConfigBytes: 512 * 1024, pageBytes: 1024 * 1024 } },
     })
     api = client(t)
   })
@@ -62,11 +62,29 @@ describe.each(dialects())('EVI size limits on %s', (dialect) => {
     expect((await api.post(`/v0/evi/tools/${tool.id}`, { parameters: parameters(90 * 1024) })).status).toBe(201)
     const page = await api.get('/v0/evi/configs?page_size=10')
     expect(page.status).toBe(400)
-    expect(page.body.message).toMatch(/limit is 1048576 \(PROSODIA_EVI_MAX_PAGE_BYTES\)\. Ask for a smaller page_size/)
+    expect(page.body.message).toMatch(/limit is 1048576 \(PROSODIA_MAX_PAGE_BYTES\)\. Ask for a smaller page_size/)
     const small = await api.get('/v0/evi/configs?page_size=2')
     expect(small.status).toBe(200)
     expect(small.body.configs_page).toHaveLength(2)
     expect(small.body.configs_page[0].tools).toHaveLength(4)
+  })
+
+  it('always serves a page of one config, however large its references have grown', async () => {
+    const tool = (await api.post('/v0/evi/tools', { name: 'swells', parameters: parameters(100) })).body
+    const config = (
+      await api.post('/v0/evi/configs', {
+        name: 'Swells',
+        evi_version: '3',
+        tools: Array.from({ length: 12 }, () => ({ id: tool.id })),
+      })
+    ).body
+    expect((await api.post(`/v0/evi/tools/${tool.id}`, { parameters: parameters(95 * 1024) })).status).toBe(201)
+    // ~1.2 MB expanded, over the 1 MB page limit: alone it is served, with a neighbour it is not.
+    const one = await api.get(`/v0/evi/configs/${config.id}/version/0`)
+    expect(one.status).toBe(200)
+    expect(one.body.tools).toHaveLength(12)
+    expect((await api.get('/v0/evi/configs?page_size=1')).status).toBe(200)
+    expect((await api.get(`/v0/evi/configs/${config.id}?page_size=1`)).status).toBe(200)
   })
 
   it('answers 400, not a stack overflow, for JSON nested 6,000 levels deep in language_model', async () => {

@@ -47,11 +47,8 @@ function rowBytes(row: EviVersionRow | undefined): number {
   return Buffer.byteLength(row.payload) + Buffer.byteLength(row.name) + (row.version_description?.length ?? 0) + 256
 }
 
-function pick(rows: EviVersionRow[], ref: Ref): EviVersionRow | undefined {
-  const versions = rows.filter((r) => r.id === ref.id)
-  if (ref.version === null)
-    return versions.reduce<EviVersionRow | undefined>((a, r) => (!a || r.version > a.version ? r : a), undefined)
-  return versions.find((r) => r.version === ref.version)
+function pick(rows: Map<string, EviVersionRow>, kind: 'prompt' | 'tool', ref: Ref): EviVersionRow | undefined {
+  return rows.get(`${kind}:${ref.id}:${ref.version ?? 'latest'}`)
 }
 
 export class ConfigService extends VersionedService<ReturnConfig> {
@@ -96,7 +93,14 @@ export class ConfigService extends VersionedService<ReturnConfig> {
     if (prompt && body.prompt?.prompt_expansion) prompt.prompt_expansion = body.prompt.prompt_expansion
 
     const tools = (body.tools ?? []).filter((t) => t !== null).map((t) => ({ id: t.id, version: t.version ?? null }))
-    for (const tool of tools) referencedBytes += rowBytes(await this.checkRef(accountId, 'tool', tool))
+    // One query for all the tools, however many times each is listed.
+    const toolRows = await repo.listReferenced(this.db, accountId, ['tool'], tools)
+    for (const tool of tools) {
+      const row = pick(toolRows, 'tool', tool)
+      if (!row)
+        throw errors.badRequest(`Tool ${tool.id}${tool.version === null ? '' : ` version ${tool.version}`} not found`)
+      referencedBytes += rowBytes(row)
+    }
 
     let voice: ReturnVoice | null = null
     if (body.voice) {
@@ -153,29 +157,29 @@ export class ConfigService extends VersionedService<ReturnConfig> {
   /** Expands prompt and tool references into full objects, fetching both kinds in one query. */
   private async expand(rows: EviVersionRow[], accountId: string): Promise<ReturnConfig[]> {
     const payloads = rows.map((r) => JSON.parse(r.payload) as ConfigPayload)
-    const promptIds = payloads.flatMap((p) => (p.prompt ? [p.prompt.id] : []))
-    const toolIds = payloads.flatMap((p) => p.tools.map((t) => t.id))
-    const referenced = await repo.listByIds(this.db, accountId, ['prompt', 'tool'], [...promptIds, ...toolIds])
-    const promptRows = referenced.filter((r) => r.kind === 'prompt')
-    const toolRows = referenced.filter((r) => r.kind === 'tool')
+    // Prompts and tools in one pass: only the versions the configs name (ids are unique across kinds).
+    const refs = payloads.flatMap((p) => [...(p.prompt ? [p.prompt] : []), ...p.tools])
+    const referenced = await repo.listReferenced(this.db, accountId, ['prompt', 'tool'], refs)
     // Expansion repeats each referenced prompt and tool in every config that names it: size the page
     // from the rows first, so an oversized one is refused before it is built.
     let size = 0
     for (const [i, row] of rows.entries()) {
       const p = payloads[i] as ConfigPayload
       size += rowBytes(row)
-      const promptRow = p.prompt ? pick(promptRows, p.prompt) : undefined
+      const promptRow = p.prompt ? pick(referenced, 'prompt', p.prompt) : undefined
       if (promptRow) size += rowBytes(promptRow)
-      for (const t of p.tools) size += rowBytes(pick(toolRows, t))
+      for (const t of p.tools) size += rowBytes(pick(referenced, 'tool', t))
     }
-    if (size > this.limits.pageBytes) {
+    // A page of one config is always served: what it can grow to is bounded anyway (at most 100
+    // tool references and one prompt), and refusing it would leave the config unreadable.
+    if (rows.length > 1 && size > this.limits.pageBytes) {
       throw errors.badRequest(
-        `This page of configs would be about ${size} bytes with their prompts and tools expanded; the limit is ${this.limits.pageBytes} (PROSODIA_EVI_MAX_PAGE_BYTES). Ask for a smaller page_size.`,
+        `This page of configs would be about ${size} bytes with their prompts and tools expanded; the limit is ${this.limits.pageBytes} (PROSODIA_MAX_PAGE_BYTES). Ask for a smaller page_size.`,
       )
     }
     return rows.map((row, i) => {
       const p = payloads[i] as ConfigPayload
-      const promptRow = p.prompt ? pick(promptRows, p.prompt) : undefined
+      const promptRow = p.prompt ? pick(referenced, 'prompt', p.prompt) : undefined
       const prompt =
         promptRow && p.prompt ? toReturnPrompt(promptRow, p.prompt.version === null ? 'LATEST' : 'FIXED') : null
       if (prompt && p.prompt?.prompt_expansion) prompt.prompt_expansion = p.prompt.prompt_expansion
@@ -189,7 +193,7 @@ export class ConfigService extends VersionedService<ReturnConfig> {
         evi_version: p.evi_version,
         prompt,
         tools: p.tools.map((t) => {
-          const toolRow = pick(toolRows, t)
+          const toolRow = pick(referenced, 'tool', t)
           return toolRow ? toReturnTool(toolRow, t.version === null ? 'LATEST' : 'FIXED') : null
         }),
         voice: p.voice,

@@ -138,23 +138,71 @@ export async function remove(db: Q, scope: Scope, id: string, version?: number):
 }
 
 /** Every version of the given resources of these kinds, for expanding many references in one query. */
-export async function listByIds(
+/** A reference to a version, or (version null) to whatever version is newest. */
+export interface VersionRef {
+  id: string
+  version: number | null
+}
+
+/** Terms per statement: well under SQLite's variable limit, and a plan that stays on the primary key. */
+const CHUNK = 200
+
+function chunks<T>(items: T[]): T[][] {
+  const out: T[][] = []
+  for (let i = 0; i < items.length; i += CHUNK) out.push(items.slice(i, i + CHUNK))
+  return out
+}
+
+/**
+ * Exactly the rows some references name: each pinned (id, version), and the newest version of each
+ * unpinned id; never a resource's other versions, however many it has. The result maps
+ * `kind:id:version` and `kind:id:latest` to rows of this account and these kinds.
+ */
+export async function listReferenced(
   db: Q,
   accountId: string,
   kinds: readonly EviKind[],
-  ids: readonly string[],
-): Promise<EviVersionRow[]> {
-  if (ids.length === 0) return []
-  // Filtering on `id` alone lets SQLite walk the primary key; with the account and kind in the WHERE
-  // it prefers the (account_id, kind, ...) index and reads every resource of that kind the account
-  // has, so the cost grew with the account's size. Ids are unique across accounts (the primary key
-  // is (id, version)), so checking the scope on the rows returns exactly what the WHERE did.
-  const rows = await db
-    .selectFrom('evi_versions')
-    .selectAll()
-    .where('id', 'in', [...new Set(ids)])
-    .execute()
-  return rows.filter((r) => r.account_id === accountId && kinds.includes(r.kind))
+  refs: readonly VersionRef[],
+): Promise<Map<string, EviVersionRow>> {
+  const pinned = [...new Map(refs.filter((r) => r.version !== null).map((r) => [`${r.id}:${r.version}`, r])).values()]
+  const latest = [...new Set(refs.filter((r) => r.version === null).map((r) => r.id))]
+  const rows: EviVersionRow[] = []
+  // Filtering on the primary key alone lets the database walk it; with the account and kind in the
+  // WHERE, SQLite prefers the (account_id, kind, ...) index and reads every resource of that kind the
+  // account has. Ids are unique across accounts, so the scope is checked on the rows instead.
+  for (const part of chunks(pinned)) {
+    rows.push(
+      ...(await db
+        .selectFrom('evi_versions')
+        .selectAll()
+        .where((eb) => eb.or(part.map((r) => eb.and([eb('id', '=', r.id), eb('version', '=', r.version as number)]))))
+        .execute()),
+    )
+  }
+  const newest = new Map<string, EviVersionRow>()
+  for (const part of chunks(latest)) {
+    const found = await db
+      .selectFrom('evi_versions as v')
+      .selectAll()
+      .where('v.id', 'in', part)
+      .where((eb) =>
+        eb(
+          'v.version',
+          '=',
+          eb
+            .selectFrom('evi_versions as w')
+            .select((w) => w.fn.max('w.version').as('m'))
+            .whereRef('w.id', '=', 'v.id'),
+        ),
+      )
+      .execute()
+    for (const r of found) newest.set(r.id, r)
+  }
+  const mine = (r: EviVersionRow) => r.account_id === accountId && kinds.includes(r.kind)
+  const out = new Map<string, EviVersionRow>()
+  for (const r of rows) if (mine(r)) out.set(`${r.kind}:${r.id}:${r.version}`, r)
+  for (const r of newest.values()) if (mine(r)) out.set(`${r.kind}:${r.id}:latest`, r)
+  return out
 }
 
 /** The newest version of each resource of this kind with exactly this name. */

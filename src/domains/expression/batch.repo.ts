@@ -48,19 +48,46 @@ export interface ListFilter {
 
 const sortColumns = { created: 'created_ms', started: 'started_ms', ended: 'ended_ms' } as const
 
-export async function listJobs(db: Executor, accountId: string, f: ListFilter): Promise<BatchJobRow[]> {
-  let query = db.selectFrom('batch_jobs').selectAll().where('account_id', '=', accountId)
+/** The page's job ids in order, each with the size of its stored request: a list is sized before it is read. */
+export async function listJobSizes(
+  db: Executor,
+  accountId: string,
+  f: ListFilter,
+): Promise<{ id: string; bytes: number }[]> {
+  let query = db
+    .selectFrom('batch_jobs')
+    .select(['id', (eb) => eb.fn<number>('length', ['request']).as('bytes')])
+    .where('account_id', '=', accountId)
   if (f.statuses && f.statuses.length > 0) query = query.where('status', 'in', f.statuses)
   if (f.when === 'created_before') query = query.where('created_ms', '<', f.timestampMs)
   if (f.when === 'created_after') query = query.where('created_ms', '>', f.timestampMs)
   const col = sortColumns[f.sortBy]
   // Jobs without that timestamp yet sort last either way (SQLite and Postgres disagree on NULL order).
-  return query
+  const rows = await query
     .orderBy(sql`case when ${sql.ref(col)} is null then 1 else 0 end`)
     .orderBy(col, f.direction)
     .orderBy('id', f.direction)
     .limit(f.limit)
     .execute()
+  return rows.map((r) => ({ id: r.id, bytes: Number(r.bytes) }))
+}
+
+/** Jobs by id, in the order given. */
+export async function getJobsByIds(db: Executor, accountId: string, ids: string[]): Promise<BatchJobRow[]> {
+  const rows: BatchJobRow[] = []
+  for (let i = 0; i < ids.length; i += 500) {
+    const part = ids.slice(i, i + 500)
+    rows.push(
+      ...(await db
+        .selectFrom('batch_jobs')
+        .selectAll()
+        .where('account_id', '=', accountId)
+        .where('id', 'in', part)
+        .execute()),
+    )
+  }
+  const byId = new Map(rows.map((r) => [r.id, r]))
+  return ids.flatMap((id) => byId.get(id) ?? [])
 }
 
 export async function markStarted(db: Executor, id: string, now: number): Promise<void> {

@@ -19,6 +19,9 @@ export type UploadPart =
   | { kind: 'file'; filename: string; contentType: string | null; stream: Readable }
   | { kind: 'field'; name: string; value: unknown; truncated: boolean }
 
+/** What a listed job adds besides its request: ids, state and timestamps. */
+const JOB_OVERHEAD_BYTES = 400
+
 /** What "all models" means on this server: the two it has, with Hume's defaults. */
 export const DEFAULT_MODELS = Object.freeze({
   language: { granularity: 'word', identify_speakers: false, sentiment: null, toxicity: null },
@@ -59,7 +62,7 @@ export interface BatchServiceDeps {
   blobs: BlobStore
   /** Rebuilds a missing artifacts zip off the event loop. */
   pool: WorkerPool
-  limits: Pick<Limits, 'uploadFileBytes' | 'uploadRequestBytes' | 'uploadFiles' | 'bodyBytes'>
+  limits: Pick<Limits, 'uploadFileBytes' | 'uploadRequestBytes' | 'uploadFiles' | 'bodyBytes' | 'pageBytes'>
   /** PROSODIA_FETCH_ALLOW: private hosts a callback_url may name. */
   fetchAllowList: readonly string[]
   now?: () => number
@@ -167,8 +170,9 @@ export class BatchService {
     return { job_id: id }
   }
 
+  /** A page of jobs, refused (400) before it is read when their requests would pass PROSODIA_MAX_PAGE_BYTES. */
   async list(accountId: string, query: ListJobsQuery): Promise<UnionJob[]> {
-    const rows = await repo.listJobs(this.d.db, accountId, {
+    const sizes = await repo.listJobSizes(this.d.db, accountId, {
       limit: query.limit ?? 50,
       statuses: query.status,
       when: query.when,
@@ -176,6 +180,18 @@ export class BatchService {
       sortBy: query.sort_by ?? 'created',
       direction: query.direction ?? 'desc',
     })
+    // Each job echoes its request (up to 1,000 texts), so a page's size is mostly theirs.
+    const bytes = sizes.reduce((n, s) => n + s.bytes + JOB_OVERHEAD_BYTES, 0)
+    if (bytes > this.d.limits.pageBytes) {
+      throw errors.badRequest(
+        `These ${sizes.length} jobs would be about ${bytes} bytes with their requests; the limit is ${this.d.limits.pageBytes} (PROSODIA_MAX_PAGE_BYTES). Ask for a smaller limit.`,
+      )
+    }
+    const rows = await repo.getJobsByIds(
+      this.d.db,
+      accountId,
+      sizes.map((s) => s.id),
+    )
     return rows.map(toReturnJob)
   }
 
