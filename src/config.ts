@@ -26,6 +26,8 @@ export interface Limits {
   readonly batchJobChars: number
   /** PROSODIA_BATCH_MAX_PREDICTIONS: most predictions (words, sentences, entities...) one job returns. */
   readonly batchPredictions: number
+  /** PROSODIA_BATCH_MAX_JOB_SECONDS: a job still running after this long is stopped and FAILED. */
+  readonly batchJobSeconds: number
   /** PROSODIA_ARCHIVE_MAX_ENTRIES / _MAX_ENTRY_BYTES / _MAX_TOTAL_BYTES: the archive (bomb) guard. */
   readonly archiveEntries: number
   readonly archiveEntryBytes: number
@@ -108,6 +110,7 @@ function loadLimits(env: NodeJS.ProcessEnv): Limits {
     batchFileChars: n('PROSODIA_BATCH_MAX_FILE_CHARS', 200_000, 1, 100_000_000),
     batchJobChars: n('PROSODIA_BATCH_MAX_JOB_CHARS', 2_000_000, 1, 1_000_000_000),
     batchPredictions: n('PROSODIA_BATCH_MAX_PREDICTIONS', 200_000, 1, 100_000_000),
+    batchJobSeconds: n('PROSODIA_BATCH_MAX_JOB_SECONDS', 3600, 1, 7 * 86_400),
     archiveEntries: n('PROSODIA_ARCHIVE_MAX_ENTRIES', 1000, 1, 1_000_000),
     archiveEntryBytes: n('PROSODIA_ARCHIVE_MAX_ENTRY_BYTES', 50 * MB, 1, 16 * GB),
     archiveTotalBytes: n('PROSODIA_ARCHIVE_MAX_TOTAL_BYTES', 200 * MB, 1, 64 * GB),

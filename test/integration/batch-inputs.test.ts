@@ -68,6 +68,12 @@ describe.each(dialects())('batch inputs on %s', (dialect) => {
       if (req.url === '/redirect-to-metadata')
         return res.writeHead(302, { location: 'http://169.254.169.254/latest' }).end()
       if (req.url === '/missing') return res.writeHead(404).end()
+      if (req.url === '/cut-off') {
+        // Promises 1,000 bytes, sends 10, then drops the connection.
+        res.writeHead(200, { 'content-length': '1000' })
+        res.write('0123456789')
+        return setTimeout(() => res.destroy(), 20)
+      }
       res.writeHead(404).end()
     })
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
@@ -179,6 +185,7 @@ describe.each(dialects())('batch inputs on %s', (dialect) => {
           `${origin}/missing`,
           `${origin}/redirect-to-metadata`,
           'ftp://example.com/a.txt',
+          `${origin}/cut-off`,
         ],
       },
     })
@@ -190,7 +197,10 @@ describe.each(dialects())('batch inputs on %s', (dialect) => {
       [],
       [],
       [],
+      [],
     ])
+    // A body cut short is that URL's error; the job and its other sources go on.
+    expect(preds[6]!.results.errors[0]!.message).toMatch(/^downloading the URL failed: /)
     // The tar header declares 50 MB: refused before a byte is inflated.
     expect(preds[2]!.results.errors[0]!.message).toMatch(/archive refused: archive entry zeros.txt is 50000000 bytes/)
     expect(preds[3]!.results.errors[0]!.message).toMatch(/HTTP status 404/)

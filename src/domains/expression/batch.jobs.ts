@@ -55,6 +55,8 @@ export function urlFileName(url: string): string {
   }
 }
 
+const STORAGE_ERRORS = new Set(['ENOSPC', 'EACCES', 'EPERM', 'EROFS', 'EMFILE', 'ENFILE', 'EIO', 'EDQUOT'])
+
 /** Downloads a URL source into the blob store, or explains why it could not. */
 async function fetchSource(
   d: BatchJobDeps,
@@ -80,7 +82,10 @@ async function fetchSource(
     if (err instanceof SafeFetchError) return { kind: 'error', file: url, message: `URL refused: ${err.message}` }
     if (err instanceof BlobTooLargeError)
       return { kind: 'error', file: url, message: `URL refused: response exceeds the ${err.limit} byte limit` }
-    throw err
+    // Our own storage failing is ours to retry; anything else went wrong with the remote end
+    // (a body cut short, a reset) and is that source's error, not the job's.
+    if (STORAGE_ERRORS.has((err as NodeJS.ErrnoException).code ?? '')) throw err
+    return { kind: 'error', file: url, message: `downloading the URL failed: ${(err as Error).message}` }
   }
 }
 
@@ -123,13 +128,18 @@ async function runTask<R>(d: BatchJobDeps, task: string, input: unknown, signal:
 
 async function fail(d: BatchJobDeps, jobId: string, request: InferenceRequest, message: string): Promise<void> {
   await repo.markFailed(d.db, jobId, d.now(), message)
+  // A FAILED job is not run again: its inputs are dead weight.
+  await Promise.all([batchKeys.uploads(jobId), batchKeys.fetchedAll(jobId)].map((p) => d.blobs.deletePrefix(p)))
   if (request.callback_url) await d.queue.enqueue('expression.callback', { v: 1, jobId }, { key: `callback:${jobId}` })
 }
 
-async function runInference(d: BatchJobDeps, jobId: string, signal: AbortSignal): Promise<void> {
+async function runInference(d: BatchJobDeps, jobId: string, stop: AbortSignal): Promise<void> {
   const row = await repo.getJobById(d.db, jobId)
   if (!row || row.status === 'COMPLETED' || row.status === 'FAILED') return
   const log = d.log.child({ jobId })
+  // However its inputs behave (slow downloads, pathological archives), a job's time is bounded.
+  const overtime = AbortSignal.timeout(d.limits.batchJobSeconds * 1000)
+  const signal = AbortSignal.any([stop, overtime])
   await repo.markStarted(d.db, jobId, d.now())
   const request = JSON.parse(row.request) as InferenceRequest
   const sel = selectModels(request.models)
@@ -143,12 +153,21 @@ async function runInference(d: BatchJobDeps, jobId: string, signal: AbortSignal)
       maxTotalBytes: d.limits.archiveTotalBytes,
     },
   }
-  const sources = await jobSources(d, jobId, request, signal)
   let result: RunJobResult
   try {
+    const sources = await jobSources(d, jobId, request, signal)
     const input: RunJobInput = { jobId, sources, sel, limits }
     result = await runTask<RunJobResult>(d, 'expression.run', input, signal)
   } catch (err) {
+    if (overtime.aborted && !stop.aborted) {
+      log.warn({ seconds: d.limits.batchJobSeconds }, 'batch job stopped: over its time limit')
+      return fail(
+        d,
+        jobId,
+        request,
+        `the job ran longer than ${d.limits.batchJobSeconds} s (PROSODIA_BATCH_MAX_JOB_SECONDS)`,
+      )
+    }
     if (!(err instanceof ProcessingError)) throw err
     log.error({ err }, 'batch job failed')
     return fail(d, jobId, request, 'internal error while processing the job')

@@ -88,12 +88,17 @@ export async function processSource(
       })
     if (text.length > budget.chars)
       return errors.push({ file, message: `the job's text limit of ${limits.jobChars} characters is used up` })
+    const spent = () => `the job's limit of ${limits.jobPredictions} predictions is reached`
+    if (budget.predictions <= 0) return errors.push({ file, message: spent() })
     c.signal.throwIfAborted()
+    // Analysed text is paid for whether or not its predictions fit: the budget bounds the work.
+    budget.chars -= text.length
     const models = predictText(r.model(), text, sel)
     const segments = countSegments(models)
-    if (segments > budget.predictions)
-      return errors.push({ file, message: `the job's limit of ${limits.jobPredictions} predictions is reached` })
-    budget.chars -= text.length
+    if (segments > budget.predictions) {
+      budget.predictions = 0
+      return errors.push({ file, message: spent() })
+    }
     budget.predictions -= segments
     predictions++
     await docs.addPrediction({ file, file_type: 'text', models })

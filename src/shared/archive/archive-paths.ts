@@ -67,7 +67,10 @@ export class Budget {
   addEntry(path: string, declaredSize?: number): void {
     this.entries++
     if (this.entries > this.limits.maxEntries) {
-      throw new ArchiveError('too_many_entries', `archive holds more than ${this.limits.maxEntries} files`)
+      throw new ArchiveError(
+        'too_many_entries',
+        `archive holds more than ${this.limits.maxEntries} entries (files and directories)`,
+      )
     }
     if (declaredSize === undefined) return
     if (declaredSize > this.limits.maxEntryBytes) {

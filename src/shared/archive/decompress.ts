@@ -37,7 +37,7 @@ export const tooLarge = (cap: number) =>
  * in a worker). A block still decodes in one call (at most ~46 MB for a bomb),
  * so `cap` is enforced inside it too, and its output is handed on in 1 MiB slices.
  */
-export function* bunzip2File(path: string, cap: number): Generator<Buffer> {
+export function* bunzip2File(path: string, cap: number, maxStreams = Infinity): Generator<Buffer> {
   const fd = openSync(path, 'r')
   try {
     const size = fstatSync(fd).size
@@ -50,7 +50,14 @@ export function* bunzip2File(path: string, cap: number): Generator<Buffer> {
       return n === 0 ? undefined : buf.subarray(0, n)
     })
     let produced = 0
+    let streams = 0
+    // One work buffer for every block: a file of thousands of empty streams (14 bytes each) would
+    // otherwise allocate and zero 3.6 MB per stream while producing nothing the byte cap could see.
+    let work = new Int32Array(0)
     while (bits.bytesRead < size) {
+      // Each stream is a member of the archive as far as its cost goes.
+      if (++streams > maxStreams)
+        throw new ArchiveError('too_many_entries', `bzip2 file holds more than ${maxStreams} streams`)
       const blockSize = bzip2.header(bits)
       let crc: number | null = 0
       for (;;) {
@@ -67,7 +74,8 @@ export function* bunzip2File(path: string, cap: number): Generator<Buffer> {
           out[n++] = b
         }
         const bufSize = 100_000 * blockSize
-        crc = bzip2.decompress(bits, put, new Int32Array(bufSize), bufSize, crc)
+        if (work.length < bufSize) work = new Int32Array(bufSize)
+        crc = bzip2.decompress(bits, put, work, bufSize, crc)
         if (crc === null) break
         slices.push(out.subarray(0, n))
         // shift() lets each slice be collected once the consumer has it.
@@ -113,14 +121,19 @@ const lazily = (it: Iterable<Buffer> | AsyncIterable<Buffer>) =>
   Readable.from(it, { objectMode: false, highWaterMark: 1 })
 
 /** The streams that turn the file at `path` into tar bytes, to lead a pipeline. */
-export function tarSource(path: string, kind: TarCompression, cap: number): NodeJS.ReadableStream[] {
+export function tarSource(
+  path: string,
+  kind: TarCompression,
+  cap: number,
+  maxStreams = Infinity,
+): NodeJS.ReadableStream[] {
   switch (kind) {
     case 'none':
       return [createReadStream(path, { highWaterMark: READ_CHUNK })]
     case 'gzip':
       return [createReadStream(path, { highWaterMark: READ_CHUNK }), zlib.createGunzip()]
     case 'bzip2':
-      return [lazily(bunzip2File(path, cap))]
+      return [lazily(bunzip2File(path, cap, maxStreams))]
     case 'xz':
       return [lazily(fromWeb(new XzReadableStream(webFileStream(path))))]
   }

@@ -21,7 +21,11 @@ async function drain(stream: AsyncIterable<unknown>): Promise<void> {
 
 async function onEntry(header: tar.Header, stream: NodeJS.ReadableStream, out: Output): Promise<void> {
   const name = safeEntryPath(header.name)
-  if (header.type === 'directory') return drain(stream)
+  if (header.type === 'directory') {
+    // No file, but a header each: directories count against the entry limit like files.
+    out.budget.addEntry(name, 0)
+    return drain(stream)
+  }
   if (header.type === 'symlink' || header.type === 'link') {
     throw new ArchiveError('link', `archive entry ${name} is a ${header.type === 'link' ? 'hard' : 'symbolic'} link`)
   }
@@ -50,7 +54,7 @@ export async function extractTar(archivePath: string, kind: TarCompression, out:
   try {
     await pipeline(
       // Counts the whole decompressed stream, headers included, which per-file meters cannot see.
-      [...tarSource(archivePath, kind, cap), byteLimit(cap, () => tooLarge(cap)), extract],
+      [...tarSource(archivePath, kind, cap, limits.maxEntries), byteLimit(cap, () => tooLarge(cap)), extract],
       out.signal ? { signal: out.signal } : {},
     )
   } catch (err) {

@@ -76,7 +76,11 @@ export async function extractZip(archivePath: string, out: Output): Promise<void
     for (let entry = await nextEntry(zip); entry; entry = await nextEntry(zip)) {
       out.signal?.throwIfAborted()
       const name = memberName(entry)
-      if (name === undefined) continue
+      // Directories carry no file but cost a record each: they count against the entry limit too.
+      if (name === undefined) {
+        out.budget.addEntry(entry.fileName, 0)
+        continue
+      }
       out.budget.addEntry(name, entry.uncompressedSize)
       await out.write(name, await openStream(zip, entry))
     }

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process'
 import { mkdir, symlink, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { gzipSync } from 'node:zlib'
@@ -106,12 +107,26 @@ describe('entry count and sizes', () => {
     expect(await refused(makeZip(files), 'zip', DEFAULT_LIMITS)).toBe('too_many_entries')
   })
 
-  it('refuses too many tar entries, but does not count directories', async () => {
+  it('refuses too many tar entries, directories included (each costs a header)', async () => {
     const files = Array.from({ length: 11 }, (_, i): TarEntry => ({ name: `f${i}.txt`, body: 'x' }))
     expect(await refused(await tar(files), 'tar')).toBe('too_many_entries')
     const dirs = Array.from({ length: 5 }, (_, i): TarEntry => ({ name: `d${i}/`, type: 'directory' }))
-    const { archive, dest } = await scratch.archive(await tar([...dirs, ...files.slice(0, 10)]))
-    expect(await extractArchiveToDir(archive, 'tar', dest, small)).toHaveLength(10)
+    const { archive, dest } = await scratch.archive(await tar([...dirs, ...files.slice(0, 5)]))
+    expect(await extractArchiveToDir(archive, 'tar', dest, small)).toHaveLength(5)
+    expect(await refused(await tar([...dirs, ...files.slice(0, 6)]), 'tar')).toBe('too_many_entries')
+  })
+
+  it('refuses a zip of many directories and a bzip2 file of many empty streams, without working through them', async () => {
+    const dirs: Record<string, Uint8Array> = {}
+    for (let i = 0; i < 5000; i++) dirs[`d${i}/`] = new Uint8Array(0)
+    expect(await refused(makeZip(dirs), 'zip')).toBe('too_many_entries')
+    requireCommand('bzip2')
+    const empty = execFileSync('bzip2', ['-c'], { input: Buffer.alloc(0) })
+    expect(empty.length).toBeLessThan(20)
+    // 100,000 empty streams: a 1.4 MB file that used to cost minutes of a worker thread.
+    expect(await refused(Buffer.concat(Array.from({ length: 100_000 }, () => empty)), 'tar.bz2')).toBe(
+      'too_many_entries',
+    )
   })
 
   it('refuses an entry whose declared size is over the per-entry limit, before inflating it', async () => {
