@@ -77,6 +77,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     logger,
     bodyLimit: limits.bodyBytes,
     requestTimeout: limits.requestTimeoutMs,
+    // A client that stops reading a response (or sending a request) frees its buffers when this passes.
+    connectionTimeout: limits.socketIdleMs,
     genReqId: (req) => {
       const given = req.headers['x-request-id']
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID()
@@ -117,7 +119,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       synth: deps.tts.synth,
       voices: deps.tts.voices,
       sockets: deps.sockets,
-      streamInput: { jsonDepth: limits.jsonDepth, pendingChars: limits.ttsRequestChars },
+      streamInput: {
+        jsonDepth: limits.jsonDepth,
+        pendingChars: limits.ttsRequestChars,
+        bufferedBytes: limits.wsBufferedBytes,
+        stallMs: limits.wsIdleMs,
+      },
+      concurrentPerAccount: limits.ttsConcurrentPerAccount,
     })
   }
   if (deps.expression) await app.register(expressionRoutes, { batch: deps.expression.batch, limits })

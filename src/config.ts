@@ -43,6 +43,10 @@ export interface Limits {
   readonly ttsRequestChars: number
   /** PROSODIA_TTS_MAX_QUEUE: TTS renders waiting for a thread before new ones answer 503. */
   readonly ttsQueue: number
+  /** PROSODIA_TTS_MAX_CONCURRENT_PER_ACCOUNT: TTS HTTP requests one account may have in flight (429 beyond). */
+  readonly ttsConcurrentPerAccount: number
+  /** PROSODIA_SOCKET_IDLE_TIMEOUT_MS: an HTTP connection with no bytes in or out for this long is closed (a client that stopped reading). */
+  readonly socketIdleMs: number
   /** PROSODIA_WS_IDLE_TIMEOUT_MS: a socket with no client message and no work in progress for this long is closed. */
   readonly wsIdleMs: number
   /** PROSODIA_WS_MAX_MESSAGES_PER_SECOND: sustained client messages per second per socket (bursts of 2 s allowed). */
@@ -51,6 +55,8 @@ export interface Limits {
   readonly wsMessageBytes: number
   /** PROSODIA_WS_MAX_SOCKETS_PER_ACCOUNT: concurrent sockets one account may hold on this server. */
   readonly wsSocketsPerAccount: number
+  /** PROSODIA_WS_MAX_BUFFERED_BYTES: output a socket's client has not read before the server waits for it (and closes it if it never reads). */
+  readonly wsBufferedBytes: number
 }
 
 /** Everything the server reads from its environment, validated once at start-up. */
@@ -118,10 +124,13 @@ function loadLimits(env: NodeJS.ProcessEnv): Limits {
     pageBytes: n('PROSODIA_MAX_PAGE_BYTES', 8 * MB, 64 * KB, GB),
     ttsRequestChars: n('PROSODIA_TTS_MAX_REQUEST_CHARS', 20_000, 100, 10_000_000),
     ttsQueue: n('PROSODIA_TTS_MAX_QUEUE', 64, 1, 100_000),
+    ttsConcurrentPerAccount: n('PROSODIA_TTS_MAX_CONCURRENT_PER_ACCOUNT', 4, 1, 100_000),
+    socketIdleMs: n('PROSODIA_SOCKET_IDLE_TIMEOUT_MS', 300_000, 1000, 86_400_000),
     wsIdleMs: n('PROSODIA_WS_IDLE_TIMEOUT_MS', 600_000, 1000, 86_400_000),
     wsMessagesPerSecond: n('PROSODIA_WS_MAX_MESSAGES_PER_SECOND', 50, 1, 100_000),
     wsMessageBytes: n('PROSODIA_WS_MAX_MESSAGE_BYTES', MB, KB, 256 * MB),
     wsSocketsPerAccount: n('PROSODIA_WS_MAX_SOCKETS_PER_ACCOUNT', 16, 1, 100_000),
+    wsBufferedBytes: n('PROSODIA_WS_MAX_BUFFERED_BYTES', 16 * MB, 64 * KB, GB),
   }
   if (limits.uploadRequestBytes < limits.uploadFileBytes)
     throw new ConfigError('PROSODIA_UPLOAD_MAX_REQUEST_BYTES must be at least PROSODIA_UPLOAD_MAX_FILE_BYTES')

@@ -19,7 +19,7 @@ describe('tts on the worker pool', () => {
   beforeAll(async () => {
     t = await createTestApp('sqlite', {
       domains: ['tts'],
-      config: { ttsThreads: 1, limits: { ttsQueue: 1, ttsRequestChars: 300 } },
+      config: { ttsThreads: 1, limits: { ttsQueue: 1, ttsRequestChars: 300, ttsConcurrentPerAccount: 3 } },
       runtime: { engine: { name: 'fake', gate, stats } },
     })
   })
@@ -49,6 +49,15 @@ describe('tts on the worker pool', () => {
     expect(res.json().detail[0]).toMatchObject({ loc: ['body', 'utterances'] })
     expect(res.json().detail[0].msg).toMatch(/400 characters .* limit is 300/)
     expect((await post('word '.repeat(40))).statusCode).toBe(200)
+    // Trailing silence is audio too: 5 utterances of "a." with 5 s each ask for 5 × (2 + 75).
+    const silent = await t.app.inject({
+      method: 'POST',
+      url: '/v0/tts/file',
+      payload: { utterances: Array.from({ length: 5 }, () => ({ text: 'a.', voice: VOICE, trailing_silence: 5 })) },
+      headers: t.auth(),
+    })
+    expect(silent.statusCode).toBe(422)
+    expect(silent.json().detail[0].msg).toMatch(/385 characters of speech \(text and trailing silence/)
   })
 
   it("answers malformed or too deeply nested JSON with FastAPI's 422 json_invalid, as Hume's TTS API does", async () => {
@@ -82,5 +91,42 @@ describe('tts on the worker pool', () => {
     open()
     expect((await running).statusCode).toBe(200)
     expect((await queued).statusCode).toBe(200)
+  })
+})
+
+describe('tts requests per account', () => {
+  const gate = new SharedArrayBuffer(4)
+  const stats = new SharedArrayBuffer(12)
+  let t: TestApp
+  beforeAll(async () => {
+    t = await createTestApp('sqlite', {
+      domains: ['tts'],
+      config: { ttsThreads: 1, limits: { ttsQueue: 10, ttsConcurrentPerAccount: 2 } },
+      runtime: { engine: { name: 'fake', gate, stats } },
+    })
+  })
+  afterAll(() => t.close())
+
+  const post = (who: 'alice' | 'bob') =>
+    t.app.inject({
+      method: 'POST',
+      url: '/v0/tts/file',
+      payload: { utterances: [{ text: 'First clause here, and a second one.', voice: VOICE }] },
+      headers: t.auth(who),
+    })
+
+  it('answers 429 past PROSODIA_TTS_MAX_CONCURRENT_PER_ACCOUNT, leaving other accounts their share', async () => {
+    const held = [post('alice'), post('alice')] // the fake engine holds both after their first chunk
+    while (t.rt.pools.tts.stats().queued === 0) await new Promise((r) => setTimeout(r, 5))
+    const third = await post('alice')
+    expect(third.statusCode).toBe(429)
+    expect(third.headers['retry-after']).toBe('1')
+    expect(third.json().message).toMatch(/PROSODIA_TTS_MAX_CONCURRENT_PER_ACCOUNT/)
+    const bob = post('bob')
+    Atomics.store(new Int32Array(gate), 0, 1_000_000)
+    Atomics.notify(new Int32Array(gate), 0)
+    expect((await Promise.all([...held, bob])).map((r) => r.statusCode)).toEqual([200, 200, 200])
+    // Slots come back when responses end.
+    expect((await post('alice')).statusCode).toBe(200)
   })
 })

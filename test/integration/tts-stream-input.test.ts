@@ -20,7 +20,13 @@ describe('stream-input limits', () => {
     t = await createTestApp('sqlite', {
       domains: ['tts'],
       config: {
-        limits: { wsIdleMs: 1000, wsMessagesPerSecond: 5, wsSocketsPerAccount: 2, wsMessageBytes: 64 * 1024 },
+        limits: {
+          wsIdleMs: 1000,
+          wsMessagesPerSecond: 5,
+          wsSocketsPerAccount: 2,
+          wsMessageBytes: 64 * 1024,
+          wsBufferedBytes: 64 * 1024,
+        },
       },
       runtime: { engine: { name: 'fake' } },
     })
@@ -107,5 +113,19 @@ describe('stream-input limits', () => {
     const big = await connect()
     big.ws.send(JSON.stringify({ text: 'x'.repeat(70 * 1024) }))
     expect((await big.closed).code).toBe(1009)
+  })
+
+  it('stops synthesising for a client that does not read, and closes it (PROSODIA_WS_MAX_BUFFERED_BYTES)', async () => {
+    const s = await connect()
+    s.ws.pause() // reads nothing from now on
+    // Far more audio than loopback's kernel buffers hold: 8 generations of ~30 s of PCM each.
+    s.ws.send(JSON.stringify({ voice: VOICE, trailing_silence: 5 }))
+    for (let i = 0; i < 8; i++) s.ws.send(JSON.stringify({ text: `${'word '.repeat(300)}end. ` }))
+    // The server gives up on it (its side of the socket starts closing) once it has waited stallMs.
+    const server = () => [...t.app.websocketServer.clients]
+    await until(() => server().some((c) => c.readyState === c.CLOSING))
+    s.ws.resume()
+    const closed = await s.closed
+    expect(closed).toEqual({ code: 1008, reason: 'the client is not reading its audio' })
   })
 })

@@ -4,6 +4,7 @@ import type { FastifyReply } from 'fastify'
 import { Type } from 'typebox'
 import { useErrorStyle } from '../../shared/http/error-handler.js'
 import { EmptyBody, validationErrorResponses } from '../../shared/http/schemas.js'
+import { AccountGate } from '../../shared/http/account-gate.js'
 import type { SocketGuard } from '../../shared/http/sockets.js'
 import { CONTENT_TYPES } from './audio-encoding.js'
 import type { Plan } from './tts.plan.js'
@@ -27,6 +28,8 @@ export interface TtsRouteOptions {
   voices: VoicesService
   sockets: SocketGuard
   streamInput: StreamInputLimits
+  /** TTS requests one account may have in flight (PROSODIA_TTS_MAX_CONCURRENT_PER_ACCOUNT). */
+  concurrentPerAccount: number
 }
 
 const tags = ['Text-to-speech']
@@ -39,6 +42,12 @@ function disconnectSignal(reply: FastifyReply): AbortSignal {
     if (!reply.raw.writableFinished) ac.abort(new Error('client disconnected'))
   })
   return ac.signal
+}
+
+/** Holds one of the account's in-flight slots until the response is over, however it ends. */
+function admit(gate: AccountGate, accountId: string, reply: FastifyReply): void {
+  const release = gate.acquire(accountId)
+  reply.raw.once('close', release)
 }
 
 /**
@@ -63,6 +72,7 @@ function describe(reply: FastifyReply, plan: Plan): FastifyReply {
 /** Text-to-speech (Octave-compatible) and the TTS voice library. */
 export const ttsRoutes: FastifyPluginAsyncTypebox<TtsRouteOptions> = async (app, opts) => {
   const { tts, synth, voices } = opts
+  const gate = new AccountGate(opts.concurrentPerAccount, 'PROSODIA_TTS_MAX_CONCURRENT_PER_ACCOUNT')
   // The TTS definition declares 422 HTTPValidationError for bad input.
   useErrorStyle(app, 'http_validation')
   const post = (response: object) => ({
@@ -74,6 +84,7 @@ export const ttsRoutes: FastifyPluginAsyncTypebox<TtsRouteOptions> = async (app,
   })
 
   app.post('/v0/tts', post({ 200: ReturnTts }), async (req, reply) => {
+    admit(gate, req.accountId, reply)
     const plan = await tts.plan(req.accountId, req.body, 'json')
     const body = await synth.json(plan, req.id, disconnectSignal(reply))
     // Serialised in the worker thread; a string with a JSON content type is sent as it is.
@@ -81,6 +92,7 @@ export const ttsRoutes: FastifyPluginAsyncTypebox<TtsRouteOptions> = async (app,
   })
 
   app.post('/v0/tts/file', post({ 200: Binary }), async (req, reply) => {
+    admit(gate, req.accountId, reply)
     const plan = await tts.plan(req.accountId, req.body, 'file')
     const file = await synth.file(plan, disconnectSignal(reply))
     return describe(reply, plan)
@@ -89,12 +101,14 @@ export const ttsRoutes: FastifyPluginAsyncTypebox<TtsRouteOptions> = async (app,
   })
 
   app.post('/v0/tts/stream/file', post({ 200: Binary }), async (req, reply) => {
+    admit(gate, req.accountId, reply)
     const plan = await tts.plan(req.accountId, req.body, 'stream')
     const bytes = synth.streamFile(plan, disconnectSignal(reply))
     return describe(reply, plan).type(CONTENT_TYPES[plan.format]).send(responseStream(reply, bytes))
   })
 
   app.post('/v0/tts/stream/json', post({ 200: Binary }), async (req, reply) => {
+    admit(gate, req.accountId, reply)
     const plan = await tts.plan(req.accountId, req.body, 'stream')
     const lines = synth.streamJson(plan, req.id, disconnectSignal(reply))
     return describe(reply, plan).type('application/json').send(responseStream(reply, lines))

@@ -16,6 +16,17 @@ import { parseSpec, type VoicesService } from './voices.service.js'
 
 export type Endpoint = 'json' | 'file' | 'stream'
 
+/** How trailing silence counts against character limits: about as many characters as a second of speech. */
+export const SILENCE_CHARS_PER_SECOND = 15
+
+/** The characters of speech some utterances ask for, their trailing silence included. */
+export function speechChars(utterances: readonly { text: string; trailing_silence?: number }[]): number {
+  return utterances.reduce(
+    (n, u) => n + u.text.length + Math.ceil((u.trailing_silence ?? 0) * SILENCE_CHARS_PER_SECOND),
+    0,
+  )
+}
+
 const SEED_STRIDE = 0x9e3779b9
 
 export class TtsService {
@@ -89,11 +100,12 @@ export class TtsService {
     if (body.version === '2' && !voiced)
       issues.push({ loc: ['body', 'version'], msg: 'Octave 2 requests must specify a voice', type: 'value_error' })
     // Every generation renders all the text: bound the audio one request can make (and hold).
-    const chars = body.utterances.reduce((n, u) => n + u.text.length, 0) * (body.num_generations ?? 1)
+    // Silence is audio too (50 utterances of "a." with 5 s each would otherwise be free).
+    const chars = speechChars(body.utterances) * (body.num_generations ?? 1)
     if (chars > this.limits.maxRequestChars)
       issues.push({
         loc: ['body', 'utterances'],
-        msg: `The request asks for ${chars} characters of speech (text × num_generations); the limit is ${this.limits.maxRequestChars}`,
+        msg: `The request asks for ${chars} characters of speech (text and trailing silence × num_generations); the limit is ${this.limits.maxRequestChars}`,
         type: 'value_error',
       })
     if (issues.length > 0) throw errors.invalid(issues)

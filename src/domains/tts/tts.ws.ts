@@ -12,7 +12,7 @@ import { parseClientJson } from '../../shared/http/json.js'
 import { CLOSE_POLICY, type SocketGuard, type SocketWatch } from '../../shared/http/sockets.js'
 import { compileBodyCheck } from '../../shared/http/validation.js'
 import { MAX_DESCRIPTION, MAX_TEXT, PostedUtteranceVoice, type PostedTts, type PostedUtterance } from './tts.schemas.js'
-import type { TtsService } from './tts.service.js'
+import { speechChars, type TtsService } from './tts.service.js'
 import type { Synthesizer } from './tts.synthesizer.js'
 
 const PublishTts = Type.Object({
@@ -50,8 +50,12 @@ const SENTENCE_BREAK = /[.!?…]["'”’)\]]*\s+/g
 
 export interface StreamInputLimits {
   jsonDepth: number
-  /** Characters accepted but not yet spoken before the socket stops reading. */
+  /** Characters (trailing silence included) accepted but not yet spoken before the socket stops reading. */
   pendingChars: number
+  /** Output the client has not read before synthesis waits for it (PROSODIA_WS_MAX_BUFFERED_BYTES). */
+  bufferedBytes: number
+  /** How long synthesis waits for a client that reads nothing before closing its socket. */
+  stallMs: number
 }
 
 /** WebSocket close reasons are limited to 123 bytes. */
@@ -131,14 +135,15 @@ class StreamSession {
   private speak(text: string): void {
     if (!text) return
     const utterance: PostedUtterance = { ...this.settings, text }
-    this.pending += text.length
+    const cost = speechChars([utterance])
+    this.pending += cost
     if (this.pending > this.d.limits.pendingChars) this.d.socket.pause()
     const work = this.queue.then(() => this.render(utterance))
     this.queue = this.d.watch
       .busy(work)
       .catch((err: unknown) => this.fail(err))
       .finally(() => {
-        this.pending -= text.length
+        this.pending -= cost
         if (this.pending <= this.d.limits.pendingChars && this.d.socket.isPaused) this.d.socket.resume()
       })
   }
@@ -168,6 +173,23 @@ class StreamSession {
     for await (const m of messages) {
       if (socket.readyState !== socket.OPEN) return
       socket.send('text' in m ? m.text : m.bytes)
+      if (socket.bufferedAmount > this.d.limits.bufferedBytes) await this.drained()
+    }
+  }
+
+  /**
+   * Waits while the client has not read what was sent (synthesis pauses with it); a client that
+   * reads nothing for `stallMs` is closed, so unread audio cannot pile up in the server.
+   */
+  private async drained(): Promise<void> {
+    const { socket, limits } = this.d
+    const deadline = Date.now() + limits.stallMs
+    while (socket.readyState === socket.OPEN && socket.bufferedAmount > limits.bufferedBytes / 2) {
+      if (Date.now() > deadline) {
+        socket.close(CLOSE_POLICY, 'the client is not reading its audio')
+        return
+      }
+      await new Promise((r) => setTimeout(r, 25))
     }
   }
 
