@@ -14,7 +14,8 @@ import type { VoicesService } from './domains/tts/voices.service.js'
 import type { Runtime } from './runtime.js'
 import type { AccountService } from './shared/auth/accounts.service.js'
 import { installAuth, redactUrl } from './shared/http/auth.js'
-import { installErrorHandling } from './shared/http/error-handler.js'
+import { installErrorHandling, sendError } from './shared/http/error-handler.js'
+import { ApiError, errors } from './shared/http/errors.js'
 import { installJsonParser } from './shared/http/json-parser.js'
 import type { PageCache } from './shared/http/page-cache.js'
 import { ErrorResponse, HTTPValidationError } from './shared/http/schemas.js'
@@ -79,6 +80,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     requestTimeout: limits.requestTimeoutMs,
     // A client that stops reading a response (or sending a request) frees its buffers when this passes.
     connectionTimeout: limits.socketIdleMs,
+    // Bad URLs (malformed escapes, over-long path parameters) answer in the API's error shape too,
+    // without echoing the URL back.
+    frameworkErrors: (err, request, reply) =>
+      sendError(
+        request,
+        reply,
+        err.code === 'FST_ERR_MAX_PARAM_LENGTH'
+          ? new ApiError(414, 'bad_request', 'A path parameter is too long')
+          : errors.badRequest('The URL is not valid'),
+      ),
     genReqId: (req) => {
       const given = req.headers['x-request-id']
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID()

@@ -75,6 +75,8 @@ describe('credentials in the query string', () => {
     await handshake(`api%5Fkey=${secret}`)
     await handshake(`access_token=${secret}`)
     await raw(`/v0/evi/prompts?API_KEY=${secret}`)
+    // Near misses are refused, and never logged either.
+    await raw(`/v0/evi/prompts?api_key[]=${secret}&api+key=${secret}&apiKey=${secret}`)
     const text = logs.join('')
     expect(text).toContain('/v0/tts/stream/input')
     expect(text).not.toContain(secret)

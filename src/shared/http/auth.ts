@@ -40,7 +40,10 @@ export function installAuth(app: FastifyInstance, accounts: AccountService): voi
   })
 }
 
-const CREDENTIAL_PARAMS = new Set(['api_key', 'access_token'])
+const CREDENTIAL_PARAMS = new Set(['apikey', 'accesstoken'])
+
+/** `api_key`, `API_KEY`, `api+key`, `api_key[]`, `api_key\0`...: every spelling a server might read as one. */
+const credentialName = (key: string) => CREDENTIAL_PARAMS.has(key.toLowerCase().replace(/[^a-z]/g, ''))
 
 /**
  * A URL safe to log: credential query parameters are redacted after decoding, so `api%5Fkey=...`
@@ -57,7 +60,7 @@ export function redactUrl(url: string): string {
   }
   let redacted = false
   for (const key of new Set(params.keys())) {
-    if (CREDENTIAL_PARAMS.has(key.toLowerCase())) {
+    if (credentialName(key)) {
       params.set(key, '[redacted]')
       redacted = true
     }

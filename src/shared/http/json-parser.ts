@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify'
-import { ApiError } from './errors.js'
+import { ApiError, errors } from './errors.js'
 import { parseClientJson } from './json.js'
 
 /**
@@ -9,7 +9,12 @@ import { parseClientJson } from './json.js'
  */
 export function installJsonParser(app: FastifyInstance, maxDepth: number): void {
   app.removeContentTypeParser('application/json')
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
+    // JSON is UTF-8 (RFC 8259); a body declared otherwise would be read wrongly, so it is refused.
+    const charset = /;\s*charset=("?)([^";\s]+)\1/i.exec(String(req.headers['content-type'] ?? ''))?.[2]
+    if (charset && !/^utf-?8$/i.test(charset)) {
+      return done(errors.unsupportedMediaType(String(req.headers['content-type'])))
+    }
     const text = body as string
     if (text === '') {
       return done(
