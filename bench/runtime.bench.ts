@@ -25,7 +25,7 @@ import { startServer, type ServerProcess } from '../test/helpers/server.js'
 import { writeSection } from './lib/report.js'
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 10)
-const RUNS = Number(process.env.BENCH_RUNS ?? 5)
+const RUNS = Number(process.env.BENCH_RUNS ?? 9)
 const KEY = 'bench-runtime-key'
 const GOAL_P99_MS = 150
 const GOAL_RATIO = 1.1

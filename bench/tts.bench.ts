@@ -142,7 +142,9 @@ async function main(): Promise<void> {
     PROSODIA_DATA_DIR: '/tmp/prosodia-bench',
     PROSODIA_MODELS_DIR: process.env.PROSODIA_MODELS_DIR ?? '/tmp/prosodia-bench/models',
   })
-  const rt = await createRuntime(config, { log: pino({ level: 'silent' }), engine: { name: 'flite' } })
+  // Threads started and engines loaded, as `npm start` has them before its first request.
+  const rt = await createRuntime(config, { log: pino({ level: 'silent' }), engine: { name: 'flite' }, warm: ['tts'] })
+  await rt.warmed
   const account = await rt.accounts.create('bench')
   const app = await buildApp({ ...appDeps(rt, ['tts']), logger: false })
   const base = new URL(await app.listen({ host: '127.0.0.1', port: 0 }))
