@@ -157,9 +157,12 @@ async function main(): Promise<void> {
   const notes = [
     'RTF = synthesis wall time / audio duration (lower is faster). "Server" is POST /v0/tts/stream/file',
     `(pcm, HUME_AI preset "${PRESET.name}") over HTTP on 127.0.0.1; "direct" is the engine's synthesize() in the`,
-    'same process. The 4-concurrent row gives wall time / total audio for four paragraphs at once, and',
-    'the ratio of the two wall times. Both use the same cached engine instance, and both render the first',
-    'four words of a long first clause as a chunk of their own (`quickStart`, what instant mode does).',
+    "bench's main thread, while the server renders in its TTS worker threads (one per core, warmed as",
+    '`npm start` warms them). The 4-concurrent row gives wall time / total audio for four paragraphs at once',
+    '(direct: interleaved on one thread; server: spread over its threads), and the ratio of the two wall times.',
+    'Both render the first four words of a long first clause as a chunk of their own (`quickStart`, what',
+    'instant mode does). Short requests vary by tens of per cent between runs on this shared machine; the',
+    'runtime benchmark below compares the server with the engine on equal threads for a 1,500-character text.',
     '',
     kokoro
       ? 'Kokoro rows use the model in PROSODIA_MODELS_DIR (the server itself picks Kokoro when present).'
