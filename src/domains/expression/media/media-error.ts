@@ -3,7 +3,8 @@
  * read). Its message is shown to the API user as a per-file error, so it says what is wrong with
  * the file in plain words and never leaks server paths or tool output verbatim.
  */
-export type MediaErrorCode = 'empty' | 'corrupt' | 'too_long' | 'unsupported' | 'no_ffmpeg' | 'aborted' | 'tool_failed'
+export type MediaErrorCode =
+  'empty' | 'corrupt' | 'too_long' | 'too_large' | 'unsupported' | 'no_ffmpeg' | 'aborted' | 'tool_failed'
 
 export class MediaError extends Error {
   constructor(
