@@ -5,6 +5,8 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import type { Config } from './config.js'
 import { expressionRoutes } from './domains/expression/batch.routes.js'
 import type { BatchService } from './domains/expression/batch.service.js'
+import type { StreamService } from './domains/expression/stream/stream.service.js'
+import { expressionStreamRoutes } from './domains/expression/stream/stream.ws.js'
 import { eviRoutes } from './domains/evi/evi.routes.js'
 import type { EviServices } from './domains/evi/evi.services.js'
 import { ttsRoutes } from './domains/tts/tts.routes.js'
@@ -37,7 +39,7 @@ export interface AppDeps {
   health?: HealthContributor[]
   evi?: { services: EviServices; pageCache?: PageCache }
   tts?: { service: TtsService; synth: Synthesizer; voices: VoicesService }
-  expression?: { batch: BatchService }
+  expression?: { batch: BatchService; stream?: StreamService }
 }
 
 export type Domain = 'evi' | 'tts' | 'expression'
@@ -140,5 +142,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     })
   }
   if (deps.expression) await app.register(expressionRoutes, { batch: deps.expression.batch, limits })
+  // Expression Measurement streaming socket (/v0/stream/models).
+  if (deps.expression?.stream) {
+    await app.register(expressionStreamRoutes, {
+      stream: deps.expression.stream,
+      sockets: deps.sockets,
+      limits: { jsonDepth: limits.jsonDepth, bufferedBytes: limits.wsBufferedBytes, stallMs: limits.wsIdleMs },
+    })
+  }
   return app
 }

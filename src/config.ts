@@ -28,6 +28,10 @@ export interface Limits {
   readonly batchPredictions: number
   /** PROSODIA_BATCH_MAX_JOB_SECONDS: a job still running after this long is stopped and FAILED. */
   readonly batchJobSeconds: number
+  /** PROSODIA_MEDIA_MAX_SECONDS: longest audio or video file analysed (Hume: one hour). */
+  readonly mediaSeconds: number
+  /** PROSODIA_IMAGE_MAX_PIXELS: largest image decoded (width × height), checked from its header. */
+  readonly imagePixels: number
   /** PROSODIA_ARCHIVE_MAX_ENTRIES / _MAX_ENTRY_BYTES / _MAX_TOTAL_BYTES: the archive (bomb) guard. */
   readonly archiveEntries: number
   readonly archiveEntryBytes: number
@@ -84,7 +88,27 @@ export interface Config {
   readonly expressionThreads: number
   /** How long a claimed queue job stays leased: how soon a job held by a killed process runs again. */
   readonly queueLeaseMs: number
+  readonly media: MediaConfig
   readonly limits: Limits
+}
+
+/** Speech recognition for audio and video (see src/shared/asr): which provider, and where. */
+export interface AsrConfig {
+  /** PROSODIA_ASR: auto (pocketsphinx when installed, else none), pocketsphinx, openai or none. */
+  readonly provider: 'auto' | 'pocketsphinx' | 'openai' | 'none'
+  /** PROSODIA_ASR_URL: base URL of an OpenAI-compatible server (…/v1/audio/transcriptions is appended). */
+  readonly url: string | undefined
+  /** PROSODIA_ASR_API_KEY: sent as a Bearer token to that server; never logged. */
+  readonly apiKey: string | undefined
+  /** PROSODIA_ASR_MODEL: the model name that server expects (default whisper-1). */
+  readonly model: string
+}
+
+export interface MediaConfig {
+  /** PROSODIA_FFMPEG / PROSODIA_FFPROBE: the binaries video goes through (default: on the PATH). */
+  readonly ffmpeg: string
+  readonly ffprobe: string
+  readonly asr: AsrConfig
 }
 
 export class ConfigError extends Error {}
@@ -117,6 +141,8 @@ function loadLimits(env: NodeJS.ProcessEnv): Limits {
     batchJobChars: n('PROSODIA_BATCH_MAX_JOB_CHARS', 2_000_000, 1, 1_000_000_000),
     batchPredictions: n('PROSODIA_BATCH_MAX_PREDICTIONS', 200_000, 1, 100_000_000),
     batchJobSeconds: n('PROSODIA_BATCH_MAX_JOB_SECONDS', 3600, 1, 7 * 86_400),
+    mediaSeconds: n('PROSODIA_MEDIA_MAX_SECONDS', 3600, 1, 86_400),
+    imagePixels: n('PROSODIA_IMAGE_MAX_PIXELS', 50_000_000, 1, 1_000_000_000),
     archiveEntries: n('PROSODIA_ARCHIVE_MAX_ENTRIES', 1000, 1, 1_000_000),
     archiveEntryBytes: n('PROSODIA_ARCHIVE_MAX_ENTRY_BYTES', 50 * MB, 1, 16 * GB),
     archiveTotalBytes: n('PROSODIA_ARCHIVE_MAX_TOTAL_BYTES', 200 * MB, 1, 64 * GB),
@@ -135,6 +161,28 @@ function loadLimits(env: NodeJS.ProcessEnv): Limits {
   if (limits.uploadRequestBytes < limits.uploadFileBytes)
     throw new ConfigError('PROSODIA_UPLOAD_MAX_REQUEST_BYTES must be at least PROSODIA_UPLOAD_MAX_FILE_BYTES')
   return Object.freeze(limits)
+}
+
+const ASR_PROVIDERS = ['auto', 'pocketsphinx', 'openai', 'none'] as const
+
+function loadMedia(env: NodeJS.ProcessEnv): MediaConfig {
+  const provider = (env.PROSODIA_ASR || (env.PROSODIA_ASR_URL ? 'openai' : 'auto')) as AsrConfig['provider']
+  if (!ASR_PROVIDERS.includes(provider)) {
+    throw new ConfigError(`PROSODIA_ASR must be one of ${ASR_PROVIDERS.join(', ')}, got "${provider}"`)
+  }
+  const url = env.PROSODIA_ASR_URL || undefined
+  if (provider === 'openai' && !url) throw new ConfigError('PROSODIA_ASR=openai needs PROSODIA_ASR_URL')
+  if (url && !/^https?:\/\//.test(url)) throw new ConfigError('PROSODIA_ASR_URL must be an http(s) URL')
+  return Object.freeze({
+    ffmpeg: env.PROSODIA_FFMPEG || 'ffmpeg',
+    ffprobe: env.PROSODIA_FFPROBE || 'ffprobe',
+    asr: Object.freeze({
+      provider,
+      url,
+      apiKey: env.PROSODIA_ASR_API_KEY || undefined,
+      model: env.PROSODIA_ASR_MODEL || 'whisper-1',
+    }),
+  })
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -164,6 +212,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ttsThreads: integer(env, 'PROSODIA_TTS_THREADS', cores, 0, 256),
     expressionThreads: integer(env, 'PROSODIA_EXPRESSION_THREADS', cores, 0, 256),
     queueLeaseMs: integer(env, 'PROSODIA_QUEUE_LEASE_MS', 30_000, 1000, 3_600_000),
+    media: loadMedia(env),
     limits: loadLimits(env),
   })
 }

@@ -10,6 +10,7 @@ import type { Config } from './config.js'
 import { expressionJobs, type ExpressionJobs } from './domains/expression/batch.jobs.js'
 import { adoptLegacyBatchData } from './domains/expression/batch.legacy.js'
 import { BatchService } from './domains/expression/batch.service.js'
+import { StreamService } from './domains/expression/stream/stream.service.js'
 import { createEviServices, type EviServices } from './domains/evi/evi.services.js'
 import { BASE_VOICE_PRESETS, customVoiceLookup, firstOf, presetVoiceLookup } from './domains/evi/voice-lookup.js'
 import { chooseEngine, engineInfo, type EngineChoice } from './domains/tts/engines/engine-select.js'
@@ -63,7 +64,7 @@ export interface Runtime {
   readonly pageCache: PageCache | undefined
   readonly evi: EviServices
   readonly tts: { service: TtsService; synth: Synthesizer; voices: VoicesService }
-  readonly expression: { batch: BatchService }
+  readonly expression: { batch: BatchService; stream: StreamService }
   readonly jobs: JobRegistry<AppJobs>
   readonly health: HealthContributor[]
   /** Settles once the pools named in `warm` have loaded their engines (a failure is logged, not thrown). */
@@ -96,7 +97,8 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}): 
   const blobs = createBlobStore(config)
   const limits = config.limits
   const engine = opts.engine ?? chooseEngine({ modelsDir: config.modelsDir })
-  const data: ThreadData = { tts: engine, expression: { blobDir: config.blobDir, tmpDir } }
+  const media = { ...config.media, fetchAllowList: config.fetchAllowList }
+  const data: ThreadData = { tts: engine, expression: { blobDir: config.blobDir, tmpDir, media } }
   // Worker threads run at a lower priority than the event loop, so light requests stay quick
   // while every core synthesises or analyses; batch work yields to interactive speech.
   const pools = {
@@ -192,7 +194,8 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}): 
     pageCache: config.pageCacheBytes > 0 ? new PageCache(config.pageCacheBytes) : undefined,
     evi,
     tts,
-    expression: { batch },
+    // The streaming socket's payloads run on the batch pool too.
+    expression: { batch, stream: new StreamService(pools.batch) },
     jobs,
     health,
     warmed,

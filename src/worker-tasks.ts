@@ -5,6 +5,7 @@ import {
   expressionTasks,
   type ExpressionThreadData,
 } from './domains/expression/expression.tasks.js'
+import { streamTasks } from './domains/expression/stream/stream.tasks.js'
 import type { EngineChoice } from './domains/tts/engines/engine-select.js'
 import { ttsResources, ttsTasks } from './domains/tts/tts.tasks.js'
 import { hostTasks } from './shared/workers/worker-host.js'
@@ -15,7 +16,7 @@ export interface ThreadData {
   expression: ExpressionThreadData
 }
 
-export default hostTasks({ ...ttsTasks, ...expressionTasks }, (d: ThreadData) => ({
+export default hostTasks({ ...ttsTasks, ...expressionTasks, ...streamTasks }, (d: ThreadData) => ({
   tts: ttsResources(d.tts),
   expression: expressionResources(d.expression),
 }))

@@ -142,7 +142,9 @@ describe.each(dialects())('batch inputs on %s', (dialect) => {
       ['ok.txt'],
     ])
     expect(preds[2]!.results.errors[0]!.message).toMatch(/archive refused: not a readable gzip tar/)
-    expect(preds[3]!.results.errors[0]!.message).toMatch(/image\/png needs the face/)
+    expect(preds[3]!.results.errors[0]!.message).toMatch(
+      /none of the requested models \(language\) applies to an image: face does/,
+    )
     expect(preds[4]!.results.errors[0]!.message).toMatch(/unsupported file type/)
     expect(preds[5]!.results.errors).toEqual([{ file: 'inner.zip', message: 'nested archives are not extracted' }])
   })

@@ -97,13 +97,16 @@ describe.each(dialects())('batch jobs on %s', (dialect) => {
     expect(ents.some((e: { entity: string }) => e.entity === 'Paris')).toBe(true)
   })
 
-  it('defaults to all of our models (language at word granularity, ner)', async () => {
+  it("defaults to all of our models with Hume's defaults (text: language at word granularity, ner)", async () => {
     const id = (await post({ text: ['Hello there, friend.'] })).json().job_id
     const job = await finished(id)
     expect(job.request.models).toEqual({
+      face: { fps_pred: 3, prob_threshold: 0.99, identify_faces: false, min_face_size: 60, save_faces: false },
+      prosody: { granularity: 'utterance', identify_speakers: false, window: null },
       language: { granularity: 'word', identify_speakers: false, sentiment: null, toxicity: null },
       ner: { identify_speakers: false },
     })
+    expect(job.request.transcription).toEqual({ language: null, identify_speakers: false, confidence_threshold: 0.5 })
     const [p] = (await get(`/v0/batch/jobs/${id}/predictions`)).json()[0].results.predictions
     expect(p.models.language.grouped_predictions[0].predictions.map((w: { text: string }) => w.text)).toEqual([
       'Hello',

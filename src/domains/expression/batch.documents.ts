@@ -11,12 +11,12 @@ import { batchKeys } from './batch.keys.js'
 import type { InferencePrediction, SourceResult } from './batch.schemas.js'
 
 /** Archive member names: a readable, safe path per source and file. */
-export function artifactPath(i: number, source: SourceResult['source'], file: string): string {
+export function artifactPath(i: number, source: SourceResult['source'], file: string, suffix = '.json'): string {
   const clean = file
     .replace(/[^\w.\-/]+/g, '_')
     .replace(/\.\.+/g, '.')
     .replace(/^\/+/, '')
-  return `${String(i).padStart(3, '0')}-${source.type}/${clean || 'file'}.json`
+  return `${String(i).padStart(3, '0')}-${source.type}/${clean || 'file'}${suffix}`
 }
 
 /** A PassThrough feeding a blob put, whose writes wait while the disk is behind. */
@@ -57,14 +57,15 @@ class ZipSink {
     for (const chunk of this.pending.splice(0)) await this.sink.write(chunk)
   }
 
-  async add(path: string, content: string): Promise<void> {
+  async add(path: string, content: string | Uint8Array, level: 0 | 6 = 6): Promise<void> {
     // Two sources can report the same file name; a zip must not hold one path twice.
     let name = path
-    for (let n = 2; this.names.has(name); n++) name = path.replace(/\.json$/, `-${n}.json`)
+    const ext = /\.\w+$/.exec(path)?.[0] ?? ''
+    for (let n = 2; this.names.has(name); n++) name = `${path.slice(0, path.length - ext.length)}-${n}${ext}`
     this.names.add(name)
-    const file = new ZipDeflate(name, { level: 6 })
+    const file = new ZipDeflate(name, { level })
     this.zip.add(file)
-    file.push(Buffer.from(content), true)
+    file.push(typeof content === 'string' ? Buffer.from(content) : content, true)
     await this.flush()
   }
 
@@ -101,6 +102,13 @@ export class JobDocuments {
     await this.predictions.write(`${this.firstPrediction ? '' : ','}${JSON.stringify(p)}`)
     this.firstPrediction = false
     await this.zip.add(artifactPath(s.index, s.value, p.file), JSON.stringify(p, null, 2))
+  }
+
+  /** A file the job saved beside a prediction (a face crop for `save_faces`), stored as is. */
+  async addArtifact(file: string, name: string, content: Uint8Array): Promise<void> {
+    const s = this.source!
+    // PNG is compressed already: store it, do not deflate it again.
+    await this.zip.add(artifactPath(s.index, s.value, `${file}.faces/${name}`, ''), content, 0)
   }
 
   async endSource(errors: { file: string; message: string }[]): Promise<void> {

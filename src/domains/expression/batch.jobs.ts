@@ -15,9 +15,9 @@ import { BlobTooLargeError, type BlobStore } from '../../shared/storage/blobs.js
 import type { Database } from '../../shared/storage/database.js'
 import { PoolBusyError, type WorkerPool } from '../../shared/workers/pool.js'
 import { batchKeys } from './batch.keys.js'
-import type { ModelSelection } from './batch.predict.js'
 import * as repo from './batch.repo.js'
-import type { Granularity, InferenceRequest } from './batch.schemas.js'
+import type { InferenceRequest } from './batch.schemas.js'
+import { selectModels } from './batch.selection.js'
 import type { JobLimits, SourceInput } from './batch.source.js'
 import type { RunJobInput, RunJobResult } from './expression.tasks.js'
 
@@ -35,15 +35,6 @@ export interface BatchJobDeps {
   fetch: { allowList: readonly string[]; timeoutMs: number }
   log: Logger
   now: () => number
-}
-
-/** The models this server runs for a request (its `models` already has defaults filled in). */
-export function selectModels(models: InferenceRequest['models']): ModelSelection {
-  const sel: ModelSelection = {}
-  const language = models.language as { granularity?: Granularity | null } | null | undefined
-  if (language) sel.language = { granularity: language.granularity ?? 'word' }
-  if (models.ner) sel.ner = {}
-  return sel
 }
 
 /** The file name a URL's content is reported under (Hume reports the URL's last path segment). */
@@ -142,8 +133,9 @@ async function runInference(d: BatchJobDeps, jobId: string, stop: AbortSignal): 
   const signal = AbortSignal.any([stop, overtime])
   await repo.markStarted(d.db, jobId, d.now())
   const request = JSON.parse(row.request) as InferenceRequest
-  const sel = selectModels(request.models)
+  const sel = selectModels(request.models, request.transcription)
   const limits: JobLimits = {
+    media: { mediaSeconds: d.limits.mediaSeconds, imagePixels: d.limits.imagePixels },
     fileChars: d.limits.batchFileChars,
     jobChars: d.limits.batchJobChars,
     jobPredictions: d.limits.batchPredictions,

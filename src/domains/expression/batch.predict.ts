@@ -2,18 +2,13 @@
  * Turns one text file into Hume's per-file `models` predictions. Pure CPU
  * work, run inside the batch worker threads (see expression.tasks.ts).
  */
-import { analyzeLanguage, type Granularity } from './language/analyze.js'
+import { analyzeLanguage } from './language/analyze.js'
+import type { ModelSelection } from './batch.selection.js'
 import { toHumeEmotions } from './language/emotion-scores.js'
 import type { LanguageModel } from './language/language-model.js'
 import { sentences } from './language/segments.js'
 import { extractEntities } from './ner/ner.js'
 import type { InferencePrediction, LanguagePredictionWire, NerPredictionWire } from './batch.schemas.js'
-
-/** Which of this server's models a job runs, resolved from the request's `models`. */
-export interface ModelSelection {
-  language?: { granularity: Granularity }
-  ner?: Record<string, never>
-}
 
 type ModelsPredictions = InferencePrediction['models']
 

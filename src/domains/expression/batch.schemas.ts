@@ -22,13 +22,51 @@ const Language = Nullable(
   }),
 )
 const Ner = Nullable(Type.Object({ identify_speakers: Type.Optional(Nullable(Type.Boolean())) }))
-// Face and prosody are accepted (the SDK sends them) but this server has no such models.
-const Configurable = Nullable(Type.Record(Type.String(), Type.Unknown()))
+
+/** Hume's face options; fps_pred 0 means every frame. */
+export const Face = Nullable(
+  Type.Object({
+    fps_pred: Type.Optional(Nullable(Type.Number({ minimum: 0, maximum: 60 }))),
+    prob_threshold: Type.Optional(Nullable(Type.Number({ minimum: 0, maximum: 1 }))),
+    identify_faces: Type.Optional(Nullable(Type.Boolean())),
+    min_face_size: Type.Optional(Nullable(Type.Integer({ minimum: 0, maximum: 100_000 }))),
+    facs: Type.Optional(Unconfigurable),
+    descriptions: Type.Optional(Unconfigurable),
+    save_faces: Type.Optional(Nullable(Type.Boolean())),
+  }),
+)
+export type Face = Static<typeof Face>
+
+/** A sliding window over the audio, in seconds (Hume: both at least 0.5). */
+const Window = Nullable(
+  Type.Object({
+    length: Type.Optional(Nullable(Type.Number({ minimum: 0.5, maximum: 3600 }))),
+    step: Type.Optional(Nullable(Type.Number({ minimum: 0.5, maximum: 3600 }))),
+  }),
+)
+
+export const Prosody = Nullable(
+  Type.Object({
+    granularity: Type.Optional(Nullable(Granularity)),
+    window: Type.Optional(Window),
+    identify_speakers: Type.Optional(Nullable(Type.Boolean())),
+  }),
+)
+export type Prosody = Static<typeof Prosody>
+
+export const Transcription = Nullable(
+  Type.Object({
+    language: Type.Optional(Nullable(Type.String({ minLength: 2, maxLength: 35 }))),
+    identify_speakers: Type.Optional(Nullable(Type.Boolean())),
+    confidence_threshold: Type.Optional(Nullable(Type.Number({ minimum: 0, maximum: 1 }))),
+  }),
+)
+export type Transcription = Static<typeof Transcription>
 
 export const Models = Type.Object({
-  face: Type.Optional(Configurable),
+  face: Type.Optional(Face),
   burst: Type.Optional(Unconfigurable),
-  prosody: Type.Optional(Configurable),
+  prosody: Type.Optional(Prosody),
   language: Type.Optional(Language),
   ner: Type.Optional(Ner),
   facemesh: Type.Optional(Unconfigurable),
@@ -41,7 +79,7 @@ export const MAX_TEXT_CHARS = 100_000
 
 export const InferenceBaseRequest = Type.Object({
   models: Type.Optional(Nullable(Models)),
-  transcription: Type.Optional(Nullable(Type.Record(Type.String(), Type.Unknown()))),
+  transcription: Type.Optional(Transcription),
   urls: Type.Optional(Nullable(Type.Array(Type.String({ minLength: 1, maxLength: 2048 }), { maxItems: MAX_URLS }))),
   text: Type.Optional(Nullable(Type.Array(Type.String({ maxLength: MAX_TEXT_CHARS }), { maxItems: MAX_TEXTS }))),
   callback_url: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 2048 }))),
@@ -111,14 +149,17 @@ export const JobParams = Type.Object({ id: Type.String({ minLength: 1, maxLength
 
 // ---- predictions ----
 const Position = Type.Object({ begin: Type.Integer(), end: Type.Integer() })
+const TimeInterval = Type.Object({ begin: Type.Number(), end: Type.Number() })
 const EmotionScore = Type.Object({ name: Type.String(), score: Type.Number() })
+const NullableNumber = Type.Union([Type.Number(), Type.Null()])
 
+/** Language and NER on text have no time; on audio and video they carry the words' times. */
 const LanguagePrediction = Type.Object({
   text: Type.String(),
   position: Position,
-  time: Type.Null(),
-  confidence: Type.Null(),
-  speaker_confidence: Type.Null(),
+  time: Type.Union([TimeInterval, Type.Null()]),
+  confidence: NullableNumber,
+  speaker_confidence: NullableNumber,
   emotions: Type.Array(EmotionScore),
   sentiment: Type.Null(),
   toxicity: Type.Null(),
@@ -130,14 +171,36 @@ const NerPrediction = Type.Object({
   support: Type.Number(),
   uri: Type.String(),
   link_word: Type.String(),
-  time: Type.Null(),
-  confidence: Type.Null(),
-  speaker_confidence: Type.Null(),
+  time: Type.Union([TimeInterval, Type.Null()]),
+  confidence: NullableNumber,
+  speaker_confidence: NullableNumber,
   emotions: Type.Array(EmotionScore),
 })
-const grouped = <T extends Parameters<typeof Type.Array>[0]>(p: T) =>
+/** facs and descriptions are left out: no open model measures them (see the README). */
+const FacePrediction = Type.Object({
+  frame: Type.Integer(),
+  time: Type.Number(),
+  prob: Type.Number(),
+  box: Type.Object({ x: Type.Number(), y: Type.Number(), w: Type.Number(), h: Type.Number() }),
+  emotions: Type.Array(EmotionScore),
+})
+const ProsodyPrediction = Type.Object({
+  text: Type.Union([Type.String(), Type.Null()]),
+  time: TimeInterval,
+  confidence: NullableNumber,
+  speaker_confidence: NullableNumber,
+  emotions: Type.Array(EmotionScore),
+})
+const TranscriptionMetadata = Type.Union([
+  Type.Object({ confidence: Type.Number(), detected_language: Type.Union([Type.String(), Type.Null()]) }),
+  Type.Null(),
+])
+const grouped = <T extends Parameters<typeof Type.Array>[0], M extends Parameters<typeof Type.Array>[0]>(
+  p: T,
+  metadata: M,
+) =>
   Type.Object({
-    metadata: Type.Null(),
+    metadata,
     grouped_predictions: Type.Array(Type.Object({ id: Type.String(), predictions: Type.Array(p) })),
   })
 
@@ -145,13 +208,18 @@ export const InferencePrediction = Type.Object({
   file: Type.String(),
   file_type: Type.String(),
   models: Type.Object({
-    language: Type.Optional(grouped(LanguagePrediction)),
-    ner: Type.Optional(grouped(NerPrediction)),
+    face: Type.Optional(grouped(FacePrediction, Type.Null())),
+    prosody: Type.Optional(grouped(ProsodyPrediction, TranscriptionMetadata)),
+    language: Type.Optional(grouped(LanguagePrediction, TranscriptionMetadata)),
+    ner: Type.Optional(grouped(NerPrediction, TranscriptionMetadata)),
   }),
 })
 export type InferencePrediction = Static<typeof InferencePrediction>
 export type LanguagePredictionWire = Static<typeof LanguagePrediction>
 export type NerPredictionWire = Static<typeof NerPrediction>
+export type FacePredictionWire = Static<typeof FacePrediction>
+export type ProsodyPredictionWire = Static<typeof ProsodyPrediction>
+export type TranscriptionMetadataWire = Static<typeof TranscriptionMetadata>
 
 const Source = Type.Object({
   type: Type.Union([Type.Literal('url'), Type.Literal('file'), Type.Literal('text')]),

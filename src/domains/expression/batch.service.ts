@@ -13,6 +13,7 @@ import type { ExpressionJobs } from './batch.jobs.js'
 import { batchKeys } from './batch.keys.js'
 import * as repo from './batch.repo.js'
 import type { InferenceBaseRequest, InferenceRequest, ListJobsQuery, UnionJob } from './batch.schemas.js'
+import { DEFAULT_MODELS, DEFAULT_TRANSCRIPTION } from './batch.selection.js'
 
 /** One part of a multipart job submission, as the route hands it over. */
 export type UploadPart =
@@ -21,12 +22,6 @@ export type UploadPart =
 
 /** What a listed job adds besides its request: ids, state and timestamps. */
 const JOB_OVERHEAD_BYTES = 400
-
-/** What "all models" means on this server: the two it has, with Hume's defaults. */
-export const DEFAULT_MODELS = Object.freeze({
-  language: { granularity: 'word', identify_speakers: false, sentiment: null, toxicity: null },
-  ner: { identify_speakers: false },
-})
 
 export function toReturnJob(row: BatchJobRow): UnionJob {
   const created = row.created_ms
@@ -150,7 +145,8 @@ export class BatchService {
     }
     const request: InferenceRequest = {
       models: body.models ?? { ...DEFAULT_MODELS },
-      transcription: body.transcription ?? null,
+      // Omitted means Hume's default transcription; only an explicit null turns it off.
+      transcription: body.transcription === undefined ? { ...DEFAULT_TRANSCRIPTION } : body.transcription,
       urls,
       text,
       callback_url: body.callback_url ?? null,

@@ -10,9 +10,13 @@ import path from 'node:path'
 import { ArchiveError, extractArchiveToDir, type ArchiveLimits } from '../../shared/archive/extract.js'
 import type { BlobStore } from '../../shared/storage/blobs.js'
 import type { JobDocuments } from './batch.documents.js'
-import { countSegments, predictText, type ModelSelection } from './batch.predict.js'
+import { countSegments, predictText } from './batch.predict.js'
+import type { ModelSelection } from './batch.selection.js'
 import type { SourceResult } from './batch.schemas.js'
 import { decodeText, SNIFF_BYTES, sniffHead } from './batch.sniff.js'
+import { analyseMediaFile, type MediaDeps, type MediaOutcome } from './analysis/media-file.js'
+import { MediaError } from './media/media-error.js'
+import type { MediaKind } from './media/signatures.js'
 import type { LanguageModel } from './language/language-model.js'
 
 /** What the job may still analyse: characters read and predictions returned, over all its sources. */
@@ -22,6 +26,7 @@ export interface JobBudget {
 }
 
 export interface JobLimits {
+  media: { mediaSeconds: number; imagePixels: number }
   fileChars: number
   jobChars: number
   jobPredictions: number
@@ -42,6 +47,8 @@ export interface ExpressionResources {
   /** Scratch space for extracted archives; each source removes its own directory. */
   tmpDir: string
   model(): LanguageModel
+  /** Decoders and models for media files, within the given limits. */
+  media(limits: MediaDeps['limits']): MediaDeps
 }
 
 export interface SourceContext {
@@ -104,15 +111,41 @@ export async function processSource(
     await docs.addPrediction({ file, file_type: 'text', models })
   }
 
+  const analyseMedia = async (name: string, file: string, kind: MediaKind) => {
+    if (budget.predictions <= 0)
+      return errors.push({ file: name, message: `the job's limit of ${limits.jobPredictions} predictions is reached` })
+    c.signal.throwIfAborted()
+    let outcome: MediaOutcome
+    try {
+      outcome = await analyseMediaFile(
+        file,
+        kind,
+        sel,
+        r.media({ ...limits.media, predictions: budget.predictions }),
+        c.signal,
+      )
+    } catch (err) {
+      if (c.signal.aborted) throw c.signal.reason
+      if (!(err instanceof MediaError)) throw err
+      return errors.push({ file: name, message: err.message })
+    }
+    for (const message of outcome.errors) errors.push({ file: name, message })
+    if (Object.keys(outcome.models).length === 0) return
+    const segments = countSegments(outcome.models)
+    if (segments > budget.predictions) {
+      budget.predictions = 0
+      return errors.push({ file: name, message: `the job's limit of ${limits.jobPredictions} predictions is reached` })
+    }
+    budget.predictions -= segments
+    predictions++
+    await docs.addPrediction({ file: name, file_type: outcome.fileType, models: outcome.models })
+    for (const crop of outcome.crops) await docs.addArtifact(name, crop.name, crop.png)
+  }
+
   const analyseFile = async (name: string, file: string, size: number) => {
     const head = sniffHead(await readHead(file))
     if (head.kind === 'archive') return errors.push({ file: name, message: 'nested archives are not extracted' })
-    if (head.kind === 'media') {
-      return errors.push({
-        file: name,
-        message: `${head.mime} needs the face, burst or prosody models, which this server does not provide (it runs language and ner)`,
-      })
-    }
+    if (head.kind === 'media') return analyseMedia(name, file, head)
     // UTF-8 takes at most 4 bytes a character: anything larger is over the limit without reading it.
     if (head.kind === 'maybe-text' && size > limits.fileChars * 4) {
       return errors.push({

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import type { BatchJobRow } from '../../shared/storage/database.js'
-import { selectModels, urlFileName } from './batch.jobs.js'
+import { urlFileName } from './batch.jobs.js'
+import { DEFAULT_MODELS, selectModels } from './batch.selection.js'
 import { decodeText, sniffHead } from './batch.sniff.js'
-import { DEFAULT_MODELS, toReturnJob } from './batch.service.js'
+import { toReturnJob } from './batch.service.js'
 
 describe('sniff', () => {
   it('classifies by content, not by name', () => {
@@ -24,12 +25,36 @@ describe('sniff', () => {
 })
 
 describe('selectModels', () => {
+  const transcription = { language: null, identifySpeakers: false, confidenceThreshold: 0.5 }
   it('runs what was asked for, with Hume defaults', () => {
-    expect(selectModels({ ...DEFAULT_MODELS })).toEqual({ language: { granularity: 'word' }, ner: {} })
-    expect(selectModels({ language: { granularity: 'sentence' } })).toEqual({ language: { granularity: 'sentence' } })
-    expect(selectModels({ language: {} })).toEqual({ language: { granularity: 'word' } })
-    expect(selectModels({ ner: {}, language: null })).toEqual({ ner: {} })
-    expect(selectModels({ face: {} })).toEqual({})
+    expect(selectModels({ ...DEFAULT_MODELS })).toEqual({
+      language: { granularity: 'word' },
+      ner: {},
+      face: { fpsPred: 3, probThreshold: 0.99, identifyFaces: false, minFaceSize: 60, saveFaces: false },
+      prosody: { granularity: 'utterance', window: null, identifySpeakers: false },
+      transcription,
+    })
+    expect(selectModels({ language: { granularity: 'sentence' } })).toEqual({
+      language: { granularity: 'sentence' },
+      transcription,
+    })
+    expect(selectModels({ language: {} }).language).toEqual({ granularity: 'word' })
+    expect(selectModels({ ner: {}, language: null })).toEqual({ ner: {}, transcription })
+    expect(selectModels({ face: { fps_pred: 0, identify_faces: true } }).face).toMatchObject({
+      fpsPred: 0,
+      identifyFaces: true,
+    })
+    expect(selectModels({ prosody: { window: { length: 2 } } }).prosody?.window).toEqual({ length: 2, step: 1 })
+    expect(selectModels({ burst: {}, facemesh: {} })).toMatchObject({ burst: true, facemesh: true })
+  })
+
+  it('turns transcription off only when the request says null', () => {
+    expect(selectModels({}, null).transcription).toBeNull()
+    expect(selectModels({}, { language: 'en', confidence_threshold: 0.2 }).transcription).toEqual({
+      language: 'en',
+      identifySpeakers: false,
+      confidenceThreshold: 0.2,
+    })
   })
 })
 

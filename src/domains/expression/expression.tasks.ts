@@ -1,9 +1,10 @@
 // Worker-thread tasks of the batch API: everything CPU-heavy of a job (archive extraction,
 // decoding, inference, serialising results, zipping artifacts) runs here, off the event loop.
+import { mediaResources, type MediaThreadData } from './analysis/media-resources.js'
 import { createBlobStore } from '../../shared/storage/blobs.js'
 import type { Task } from '../../shared/workers/worker-host.js'
 import { JobDocuments, rebuildArtifacts } from './batch.documents.js'
-import type { ModelSelection } from './batch.predict.js'
+import type { ModelSelection } from './batch.selection.js'
 import { processSource, type ExpressionResources, type JobLimits, type SourceInput } from './batch.source.js'
 import { LanguageModel } from './language/language-model.js'
 import { LANGUAGE_MODEL_PATH } from './language/model-path.js'
@@ -13,15 +14,18 @@ type R = { expression: ExpressionResources }
 export interface ExpressionThreadData {
   blobDir: string
   tmpDir: string
+  media: MediaThreadData
 }
 
 /** A thread's blob store and scratch dir, and the language model, parsed on first use (~200 ms). */
 export function expressionResources(d: ExpressionThreadData): ExpressionResources {
   let model: LanguageModel | undefined
+  const language = () => (model ??= LanguageModel.fromPath(LANGUAGE_MODEL_PATH))
   return {
     blobs: createBlobStore({ blobDir: d.blobDir }),
     tmpDir: d.tmpDir,
-    model: () => (model ??= LanguageModel.fromPath(LANGUAGE_MODEL_PATH)),
+    model: language,
+    media: mediaResources(d.media, language),
   }
 }
 
