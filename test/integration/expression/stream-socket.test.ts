@@ -2,153 +2,25 @@
 // message sent and received is checked strictly against hume@0.15.17's own wire schemas), one
 // answer per payload in order, coded errors that leave the socket open, and real models on the
 // shared samples (face-api on a face image, the prosody model on a RAVDESS sentence).
-import { execFileSync } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { createRequire } from 'node:module'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
-import { PROSODY_MODEL_PATH } from '../../../src/domains/expression/prosody/prosody-model.js'
 import { createTestApp, listen, type TestApp } from '../../helpers/app.js'
+import {
+  Client,
+  expectError,
+  expectPredictions,
+  makeVideo,
+  requireProsodyModel,
+  sample,
+  SHARED,
+  strict,
+  top,
+  wav,
+} from '../../helpers/stream-client.js'
 
-interface FernSchema {
-  parse(raw: unknown, opts: object): { ok: true; value: unknown } | { ok: false; errors: unknown[] }
-}
 const require = createRequire(import.meta.url)
-const wire = (require('hume-legacy/serialization') as { expressionMeasurement: { stream: Record<string, FernSchema> } })
-  .expressionMeasurement.stream
-const STRICT = {
-  unrecognizedObjectKeys: 'fail',
-  allowUnrecognizedUnionMembers: false,
-  allowUnrecognizedEnumValues: false,
-  skipValidation: false,
-}
-function strict(name: string, body: unknown): void {
-  const r = wire[name]!.parse(body, STRICT)
-  if (!r.ok) expect.fail(`not a valid ${name} under hume@0.15.17: ${JSON.stringify(r.errors)}`)
-}
-
-const SHARED = path.resolve(import.meta.dirname, '../../../../shared/data')
-function sample(rel: string, what: string): Buffer {
-  const file = path.join(SHARED, rel)
-  if (!existsSync(file)) throw new Error(`${file} is missing: install ../shared/data/${what} (see its README.md)`)
-  return readFileSync(file)
-}
-
-/** The committed prosody model (trained by `npm run train:prosody`). */
-function requireProsodyModel(): void {
-  if (!existsSync(PROSODY_MODEL_PATH)) throw new Error(`${PROSODY_MODEL_PATH} is missing: run npm run train:prosody`)
-}
-
-/** A short MP4 (MPEG-4 video + AAC) of a still image with a sound track, made by Debian's ffmpeg. */
-function makeVideo(image: string, audio: string, seconds: number): Buffer {
-  const dir = mkdtempSync(path.join(tmpdir(), 'prosodia-stream-'))
-  try {
-    const out = path.join(dir, 'clip.mp4')
-    try {
-      execFileSync(
-        'ffmpeg',
-        ['-v', 'error', '-loop', '1', '-i', image, '-i', audio, '-t', String(seconds)]
-          .concat(['-vf', 'scale=trunc(iw/2)*2:trunc(ih/2)*2', '-r', '10', '-c:v', 'mpeg4', '-q:v', '3'])
-          .concat(['-c:a', 'aac', '-ar', '16000', '-ac', '1', out]),
-        { stdio: 'pipe' },
-      )
-    } catch (err) {
-      throw new Error(`making a test video needs ffmpeg on the PATH (Debian: apt install ffmpeg): ${String(err)}`)
-    }
-    return readFileSync(out)
-  } finally {
-    rmSync(dir, { recursive: true, force: true })
-  }
-}
-
-type Answer = Record<string, unknown> & {
-  payload_id?: string
-  error?: string
-  warning?: string
-  code?: string
-  job_details?: { job_id: string }
-  language?: { predictions: { text: string; position: { begin: number; end: number }; emotions: Emotion[] }[] }
-  face?: { predictions: FacePrediction[] }
-  prosody?: { predictions: { time: { begin: number; end: number }; emotions: Emotion[] }[] }
-}
-type Emotion = { name: string; score: number }
-type FacePrediction = {
-  frame: number
-  time: number
-  bbox: { x: number; y: number; w: number; h: number }
-  prob: number
-  face_id: string
-  emotions: Emotion[]
-}
-
-/** One socket: sends payloads (valid ones checked against the SDK's payload schema) and reads answers in order. */
-class Client {
-  private readonly answers: Answer[] = []
-  private waiting: ((a: Answer) => void)[] = []
-  readonly closed: Promise<number>
-
-  constructor(readonly ws: WebSocket) {
-    ws.on('message', (data) => {
-      const a = JSON.parse(data.toString()) as Answer
-      const w = this.waiting.shift()
-      if (w) w(a)
-      else this.answers.push(a)
-    })
-    this.closed = new Promise((r) => ws.on('close', (code) => r(code)))
-  }
-
-  next(): Promise<Answer> {
-    const a = this.answers.shift()
-    return a ? Promise.resolve(a) : new Promise((r) => this.waiting.push(r))
-  }
-
-  /** Sends a payload the SDK could send, and returns its answer. */
-  ask(payload: Record<string, unknown>): Promise<Answer> {
-    strict('StreamModelsEndpointPayload', payload)
-    this.ws.send(JSON.stringify(payload))
-    return this.next()
-  }
-
-  /** Sends anything (for bad payloads) and returns its answer. */
-  raw(text: string): Promise<Answer> {
-    this.ws.send(text)
-    return this.next()
-  }
-}
-
-function expectPredictions(a: Answer): void {
-  expect(a.error, a.error).toBeUndefined()
-  expect(a.warning, a.warning).toBeUndefined()
-  strict('StreamModelPredictions', a)
-}
-function expectError(a: Answer, code: string): void {
-  expect(a).toMatchObject({ code })
-  expect(typeof a.error).toBe('string')
-  strict('StreamErrorMessage', a)
-}
-const top = (emotions: Emotion[]) => [...emotions].sort((x, y) => y.score - x.score)[0]!.name
-
-/** A 16-bit mono PCM WAV. */
-function wav(samples: Float32Array, rate = 16_000): Buffer {
-  const data = Buffer.alloc(samples.length * 2)
-  samples.forEach((s, i) => data.writeInt16LE(Math.round(Math.max(-1, Math.min(1, s)) * 32767), i * 2))
-  const h = Buffer.alloc(44)
-  h.write('RIFF', 0)
-  h.writeUInt32LE(36 + data.length, 4)
-  h.write('WAVEfmt ', 8)
-  h.writeUInt32LE(16, 16)
-  h.writeUInt16LE(1, 20)
-  h.writeUInt16LE(1, 22)
-  h.writeUInt32LE(rate, 24)
-  h.writeUInt32LE(rate * 2, 28)
-  h.writeUInt16LE(2, 32)
-  h.writeUInt16LE(16, 34)
-  h.write('data', 36)
-  h.writeUInt32LE(data.length, 40)
-  return Buffer.concat([h, data])
-}
 
 describe('/v0/stream/models', () => {
   let t: TestApp
