@@ -120,9 +120,25 @@ async function video(file: string, sel: ModelSelection, deps: MediaDeps, signal:
   return { fileType: 'video', models, crops, errors }
 }
 
-/** Audio through the JS decoders, or through ffmpeg for what they cannot read. */
-async function decodeAudioFile(file: string, deps: MediaDeps, signal: AbortSignal): Promise<Float32Array> {
+/**
+ * AAC (ADTS, M4A, MP4 audio) is decoded in-process only by FAAD2 compiled to wasm, which is GPL-2.0;
+ * with ffmpeg installed it goes through that separate program instead (README: Licences).
+ */
+const GPL_DECODED = new Set(['audio/aac', 'audio/mp4'])
+
+/** Audio through the JS decoders, or through ffmpeg for what they cannot (or should not) read. */
+async function decodeAudioFile(
+  file: string,
+  kind: MediaKind,
+  deps: MediaDeps,
+  signal: AbortSignal,
+): Promise<Float32Array> {
   const maxSeconds = deps.limits.mediaSeconds
+  if (GPL_DECODED.has(kind.mime) && (await ffmpegAvailable(deps.ffmpeg))) {
+    const pcm = await extractAudio(file, { maxSeconds, signal, binaries: deps.ffmpeg })
+    if (!pcm) throw new MediaError('empty', 'the file has no audio track')
+    return pcm
+  }
   try {
     return (await decodeAudio(await readFile(file), { maxSeconds, signal })).pcm
   } catch (err) {
@@ -144,5 +160,5 @@ export async function analyseMediaFile(
     sniffed.fileType === 'image' ? sniffed : await resolveContainer(file, sniffed, { binaries: deps.ffmpeg, signal })
   if (kind.fileType === 'image') return image(file, sel, deps)
   if (kind.fileType === 'video') return video(file, sel, deps, signal)
-  return audio(await decodeAudioFile(file, deps, signal), sel, deps, signal)
+  return audio(await decodeAudioFile(file, kind, deps, signal), sel, deps, signal)
 }
