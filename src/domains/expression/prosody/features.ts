@@ -11,9 +11,9 @@
  * The output never contains NaN or ±Infinity: silence, clips shorter than a frame and clipped audio all
  * produce finite numbers (0 where a quantity is undefined, e.g. F0 of silence).
  */
-import { countPeaks, cv, deltas, kurtosis, mean, percentile, pick, skewness, slopes, smooth, std } from './functionals.js'
+import { countPeaks, cv, deltas, mean, percentile, pick, slopes, smooth, std } from './functionals.js'
 import { HOP, perturbation, runs, SAMPLE_RATE, trackPitch } from './pitch.js'
-import { frameCount, MEL_BANDS, MFCC_COUNT, spectralFrames } from './spectral.js'
+import { frameCount, MFCC_COUNT, spectralFrames } from './spectral.js'
 
 const HOP_S = HOP / SAMPLE_RATE
 /** Frames more than 50 dB below the loudest frame, or below −70 dBFS, are silence. */
@@ -122,37 +122,6 @@ function compute(x: Float32Array, emit: Emit): void {
   emit('x_F0semitone_p95', percentile(flatten(f0Segments), 95))
   emit('x_HNRdB_p80', percentile(hnrV, 80))
   emit('x_spectralFlux_mean', mean(pick(spec.flux, active)))
-
-  // Spectral block: the shape of the short-time spectrum as functionals over active frames.
-  for (let b = 0; b < MEL_BANDS; b++) {
-    const v = pick(spec.logMel[b]!, active)
-    emit(`s_logMel${b + 1}_mean`, mean(v))
-    emit(`s_logMel${b + 1}_std`, std(v))
-    emit(`s_logMel${b + 1}_delta_std`, std(deltas(activeRuns.map(([s, e]) => spec.logMel[b]!.subarray(s, e)))))
-  }
-  for (let c = 0; c < MFCC_COUNT; c++) {
-    const v = pick(spec.mfcc[c]!, active)
-    emit(`s_mfcc${c + 1}_skewness`, skewness(v))
-    emit(`s_mfcc${c + 1}_kurtosis`, kurtosis(v))
-    emit(`s_mfcc${c + 1}_p10`, percentile(v, 10))
-    emit(`s_mfcc${c + 1}_p90`, percentile(v, 90))
-  }
-  const shape: [string, Float64Array][] = [
-    ['centroid', spec.centroid],
-    ['rolloff85', spec.rolloff],
-    ['flatness', spec.flatness],
-  ]
-  for (const [name, track] of shape) {
-    emit(`s_${name}_mean`, mean(pick(track, active)))
-    emit(`s_${name}_std`, std(pick(track, active)))
-    emit(`s_${name}V_mean`, mean(pick(track, voiced)))
-    emit(`s_${name}UV_mean`, mean(pick(track, unvoiced)))
-  }
-  const f0All = flatten(f0Segments)
-  emit('s_F0semitone_skewness', skewness(f0All))
-  emit('s_F0semitone_kurtosis', kurtosis(f0All))
-  emit('s_loudness_skewness', skewness(loudAll))
-  emit('s_loudness_kurtosis', kurtosis(loudAll))
 }
 
 function contour(emit: Emit, name: string, segments: Float64Array[]): void {

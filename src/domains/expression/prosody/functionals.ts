@@ -111,23 +111,3 @@ export function countPeaks(v: ArrayLike<number>, prominence: number): number {
   }
   return peaks
 }
-
-/** Third standardised moment; 0 for fewer than three values or a constant contour. */
-export function skewness(v: ArrayLike<number>): number {
-  const s = std(v)
-  if (v.length < 3 || s < 1e-12) return 0
-  const m = mean(v)
-  let acc = 0
-  for (let i = 0; i < v.length; i++) acc += ((v[i]! - m) / s) ** 3
-  return acc / v.length
-}
-
-/** Excess kurtosis (fourth standardised moment − 3), capped at ±50; 0 where undefined. */
-export function kurtosis(v: ArrayLike<number>): number {
-  const s = std(v)
-  if (v.length < 4 || s < 1e-12) return 0
-  const m = mean(v)
-  let acc = 0
-  for (let i = 0; i < v.length; i++) acc += ((v[i]! - m) / s) ** 4
-  return Math.max(-50, Math.min(50, acc / v.length - 3))
-}

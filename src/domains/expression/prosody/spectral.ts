@@ -31,14 +31,6 @@ export interface SpectralFrames {
   mfcc: Float64Array[]
   /** formants[k][frame] in Hz for F1..F3; 0 when no peak was found. */
   formants: Float64Array[]
-  /** logMel[b][frame]: 10·log10 of the power in mel band b (26 bands, 20 Hz–8 kHz). */
-  logMel: Float64Array[]
-  /** Power-weighted mean frequency (Hz). */
-  centroid: Float64Array
-  /** Frequency below which 85% of the power lies (Hz). */
-  rolloff: Float64Array
-  /** Geometric over arithmetic mean of the mel band powers (0 noise-like … 1 flat), as 10·log10. */
-  flatness: Float64Array
 }
 
 const hamming = Float64Array.from({ length: FRAME }, (_, i) => 0.54 - 0.46 * Math.cos((2 * Math.PI * i) / (FRAME - 1)))
@@ -61,10 +53,6 @@ export function spectralFrames(x: Float32Array, frames: number, hop: number): Sp
     flux: make(),
     mfcc: Array.from({ length: MFCC_COUNT }, make),
     formants: Array.from({ length: 3 }, make),
-    logMel: Array.from({ length: MEL_BANDS }, make),
-    centroid: make(),
-    rolloff: make(),
-    flatness: make(),
   }
   const frame = new Float64Array(FRAME)
   const mel = new Float64Array(MEL_BANDS)
@@ -86,17 +74,6 @@ export function spectralFrames(x: Float32Array, frames: number, hop: number): Sp
       loud += Math.pow(loudnessWeights[b]! * s, 0.33)
     }
     out.loudness[f] = loud
-    let logSum = 0
-    let melSum = 0
-    for (let b = 0; b < MEL_BANDS; b++) {
-      out.logMel[b]![f] = 10 * Math.log10(mel[b]! + EPS)
-      logSum += Math.log(mel[b]! + EPS)
-      melSum += mel[b]!
-    }
-    out.flatness[f] = 10 * Math.log10(Math.exp(logSum / MEL_BANDS) / (melSum / MEL_BANDS + EPS) + EPS)
-    const [centroid, rolloff] = centroidRolloff(p)
-    out.centroid[f] = centroid
-    out.rolloff[f] = rolloff
     out.alphaRatio[f] = 10 * Math.log10((bandSum(p, 50, 1000) + EPS) / (bandSum(p, 1000, 5000) + EPS))
     out.hammarberg[f] = 10 * Math.log10((bandMax(p, 0, 2000) + EPS) / (bandMax(p, 2000, 5000) + EPS))
     out.slope0500[f] = slope(p, 0, 500)
@@ -118,20 +95,6 @@ export function spectralFrames(x: Float32Array, frames: number, hop: number): Sp
     for (let k = 0; k < 3; k++) out.formants[k]![f] = formants[k] ?? 0
   }
   return out
-}
-
-function centroidRolloff(p: Float64Array): [number, number] {
-  let total = 0
-  let weighted = 0
-  for (let k = 0; k < p.length; k++) {
-    total += p[k]!
-    weighted += k * p[k]!
-  }
-  if (total <= EPS) return [0, 0]
-  let acc = 0
-  let k = 0
-  while (k < p.length - 1 && acc + p[k]! < 0.85 * total) acc += p[k++]!
-  return [(weighted / total) * BIN_HZ, k * BIN_HZ]
 }
 
 function bandSum(p: Float64Array, lo: number, hi: number): number {
