@@ -225,6 +225,23 @@ describe.each(dialects())('batch limits and blob storage on %s', (dialect) => {
     expect(jobDirs()).toEqual(dirs)
   })
 
+  it('stays up after refusing one file too many while that file is still arriving', async () => {
+    const B = 'b0undary'
+    const file = (i: number) => `--${B}\r\nContent-Disposition: form-data; name="file"; filename="f${i}.txt"\r\n\r\n`
+    // Three whole files, then the fourth's first bytes, then nothing: the fourth is refused (413)
+    // while its stream is open. Its idle watchdog (300 ms) must not outlive the request.
+    const body = [0, 1, 2].map((i) => `${file(i)}${'x'.repeat(1000)}\r\n`).join('') + `${file(3)}partial`
+    const answer = await rawUpload(
+      `POST /v0/batch/jobs HTTP/1.1\r\nHost: x\r\nX-Hume-Api-Key: ${t.alice.api_key}\r\n` +
+        `Content-Type: multipart/form-data; boundary=${B}\r\nContent-Length: 50000\r\n\r\n${body}`,
+    )
+    expect(answer).toMatch(/^HTTP\/1\.1 413/)
+    expect(answer).toMatch(/at most 3 files/)
+    await new Promise((r) => setTimeout(r, 800))
+    const health = await t.app.inject({ method: 'GET', url: '/healthz' })
+    expect(health.statusCode).toBe(200)
+  })
+
   it('answers 400 for JSON nested deeper than PROSODIA_JSON_MAX_DEPTH, in a body or a json part', async () => {
     const json = await postJson(`{"text":["hi"],"models":${deepJson(6000)}}`)
     expect(json.statusCode).toBe(400)

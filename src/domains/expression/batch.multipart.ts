@@ -65,39 +65,51 @@ class IdleGuard extends Transform {
 export async function* uploadParts(req: FastifyRequest, limits: { uploadIdleMs: number }): AsyncGenerator<UploadPart> {
   const parts = req.parts()[Symbol.asyncIterator]()
   let fields = 0
-  for (;;) {
-    let next: IteratorResult<Awaited<ReturnType<typeof parts.next>>['value']>
-    try {
-      next = await parts.next()
-    } catch (err) {
-      if (typeof err === 'object' && err !== null) bodyErrors.add(err)
-      throw asClientError(err)
-    }
-    if (next.done) return
-    const part = next.value
-    if (part.type === 'file') {
-      const guard = new IdleGuard(limits.uploadIdleMs)
-      // e.g. "Part terminated early": the body ended inside a file.
-      part.file.on('error', (err: Error) => {
-        bodyErrors.add(err)
-        guard.destroy(err)
-      })
-      part.file.pipe(guard)
-      // A client that goes away mid-file leaves busboy waiting for bytes that will never come.
-      const gone = () => {
-        // 'close' also follows a request received in full: only an incomplete one was abandoned.
-        if (req.raw.complete || guard.writableFinished) return
-        const err = new Error('the client closed the connection')
-        bodyErrors.add(err)
-        guard.destroy(err)
+  // The file handed out last: a consumer that refuses the request (one file too many) never reads
+  // it, and its watchdog must not fire later with no one listening (an unhandled 'error' ends the process).
+  let handedOut: IdleGuard | undefined
+  try {
+    yield* readParts()
+  } finally {
+    if (handedOut && !handedOut.readableEnded) handedOut.destroy()
+  }
+
+  async function* readParts(): AsyncGenerator<UploadPart> {
+    for (;;) {
+      let next: IteratorResult<Awaited<ReturnType<typeof parts.next>>['value']>
+      try {
+        next = await parts.next()
+      } catch (err) {
+        if (typeof err === 'object' && err !== null) bodyErrors.add(err)
+        throw asClientError(err)
       }
-      req.raw.once('close', gone)
-      guard.once('close', () => req.raw.off('close', gone))
-      yield { kind: 'file', filename: part.filename, contentType: part.mimetype || null, stream: guard }
-    } else {
-      if (++fields > MAX_FIELDS) throw errors.uploadTooLarge(`a request may have at most ${MAX_FIELDS} fields`)
-      // A part sent as application/json arrives parsed; parseRequest bounds its depth like a string's.
-      yield { kind: 'field', name: part.fieldname, value: part.value, truncated: part.valueTruncated }
+      if (next.done) return
+      const part = next.value
+      if (part.type === 'file') {
+        const guard = new IdleGuard(limits.uploadIdleMs)
+        // e.g. "Part terminated early": the body ended inside a file.
+        part.file.on('error', (err: Error) => {
+          bodyErrors.add(err)
+          guard.destroy(err)
+        })
+        part.file.pipe(guard)
+        // A client that goes away mid-file leaves busboy waiting for bytes that will never come.
+        const gone = () => {
+          // 'close' also follows a request received in full: only an incomplete one was abandoned.
+          if (req.raw.complete || guard.writableFinished) return
+          const err = new Error('the client closed the connection')
+          bodyErrors.add(err)
+          guard.destroy(err)
+        }
+        req.raw.once('close', gone)
+        guard.once('close', () => req.raw.off('close', gone))
+        handedOut = guard
+        yield { kind: 'file', filename: part.filename, contentType: part.mimetype || null, stream: guard }
+      } else {
+        if (++fields > MAX_FIELDS) throw errors.uploadTooLarge(`a request may have at most ${MAX_FIELDS} fields`)
+        // A part sent as application/json arrives parsed; parseRequest bounds its depth like a string's.
+        yield { kind: 'field', name: part.fieldname, value: part.value, truncated: part.valueTruncated }
+      }
     }
   }
 }
