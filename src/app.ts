@@ -116,7 +116,18 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   // One WebSocket server for the whole app; its maxPayload bounds every client message. Registered
   // before auth so that `request.ws` (a real upgrade) is known when credentials are read.
-  await app.register(websocket, { options: { maxPayload: limits.wsMessageBytes } })
+  await app.register(websocket, {
+    options: { maxPayload: limits.wsMessageBytes },
+    // A client's protocol mistake (a message over maxPayload, bad framing) is answered by ws with
+    // the right close code (1009, 1002...); it is the client's error, not the server's.
+    errorHandler(error, socket, request) {
+      const code = (error as { code?: string }).code
+      if (code?.startsWith('WS_ERR_'))
+        request.log.info({ code, message: error.message }, 'websocket closed: client error')
+      else request.log.error(error)
+      socket.terminate()
+    },
+  })
   installAuth(app, deps.accounts)
   await registerSystemRoutes(app, {
     accounts: deps.accounts,

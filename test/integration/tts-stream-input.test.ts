@@ -1,6 +1,7 @@
 // Bounds of /v0/tts/stream/input (and of every socket, through the socket guard): generations
 // never exceed 5,000 characters however the text arrives, sockets close when idle or flooding,
 // an account holds a bounded number of them, and bad or oversized messages close the socket.
+import { Writable } from 'node:stream'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
 import { createTestApp, listen, type TestApp } from '../helpers/app.js'
@@ -16,6 +17,13 @@ interface Opened {
 describe('stream-input limits', () => {
   let t: TestApp
   let url: string
+  const lines: { level: number; msg?: string; code?: string }[] = []
+  const log = new Writable({
+    write(chunk: Buffer, _enc, cb) {
+      for (const l of chunk.toString().split('\n')) if (l) lines.push(JSON.parse(l) as (typeof lines)[number])
+      cb()
+    },
+  })
   beforeAll(async () => {
     t = await createTestApp('sqlite', {
       domains: ['tts'],
@@ -29,6 +37,7 @@ describe('stream-input limits', () => {
         },
       },
       runtime: { engine: { name: 'fake' } },
+      logStream: log,
     })
     const base = new URL(await listen(t.app))
     url = `ws://${base.host}/v0/tts/stream/input?format_type=pcm&api_key=${t.alice.api_key}`
@@ -113,6 +122,9 @@ describe('stream-input limits', () => {
     const big = await connect()
     big.ws.send(JSON.stringify({ text: 'x'.repeat(70 * 1024) }))
     expect((await big.closed).code).toBe(1009)
+    // The client's mistake is logged as such, not as a server error with a stack trace.
+    expect(lines.find((l) => l.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH')).toMatchObject({ level: 30 })
+    expect(lines.filter((l) => l.level >= 50)).toEqual([])
   })
 
   it('stops synthesising for a client that does not read, and closes it (PROSODIA_WS_MAX_BUFFERED_BYTES)', async () => {

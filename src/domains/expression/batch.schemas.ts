@@ -63,14 +63,18 @@ export const Transcription = Nullable(
 )
 export type Transcription = Static<typeof Transcription>
 
-export const Models = Type.Object({
-  face: Type.Optional(Face),
-  burst: Type.Optional(Unconfigurable),
-  prosody: Type.Optional(Prosody),
-  language: Type.Optional(Language),
-  ner: Type.Optional(Ner),
-  facemesh: Type.Optional(Unconfigurable),
-})
+/** An unknown model name is refused: silently running nothing for a typo helps no one. */
+export const Models = Type.Object(
+  {
+    face: Type.Optional(Face),
+    burst: Type.Optional(Unconfigurable),
+    prosody: Type.Optional(Prosody),
+    language: Type.Optional(Language),
+    ner: Type.Optional(Ner),
+    facemesh: Type.Optional(Unconfigurable),
+  },
+  { additionalProperties: false },
+)
 export type Models = Static<typeof Models>
 
 export const MAX_URLS = 100

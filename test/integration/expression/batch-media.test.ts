@@ -3,6 +3,7 @@
  * a transcription server speaking OpenAI's API, and bad media as per-file errors in a job that
  * still completes. Media are made by the test with ffmpeg (test/helpers/media-fixtures.ts).
  */
+import { execFileSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -94,6 +95,26 @@ describe('batch jobs on media', () => {
     const prosody = p.models.prosody!.grouped_predictions[0]!.predictions as { time: { begin: number; end: number } }[]
     expect(prosody.length).toBeGreaterThan(0)
     for (const u of prosody) expect(u.time.end).toBeLessThanOrEqual(3.05)
+  })
+
+  it('analyses a 240 fps slow-motion clip at 60 frames per second when fps_pred asks for every frame', async () => {
+    const file = join(fx.dir, 'slowmo.mp4')
+    execFileSync('ffmpeg', [
+      ...['-v', 'error', '-y', '-loop', '1', '-i', DISGUSTED, '-t', '0.1', '-r', '240'],
+      ...['-vf', 'scale=320:-2', '-pix_fmt', 'yuv420p', file],
+    ])
+    const { predictions } = await runJob(
+      t,
+      { models: { face: { fps_pred: 0, min_face_size: 10, prob_threshold: 0.5 } } },
+      [file],
+    )
+    const frames = predictions.get('slowmo.mp4')!.models.face!.grouped_predictions[0]!.predictions as {
+      frame: number
+    }[]
+    expect(frames.length).toBeGreaterThanOrEqual(5)
+    expect(frames.length).toBeLessThanOrEqual(7)
+    // Frame numbers are the clip's own (240 per second), sampled every 4th.
+    expect(frames[1]!.frame - frames[0]!.frame).toBe(4)
   })
 
   it('reads WebM video and audio-only containers as what they hold', async () => {

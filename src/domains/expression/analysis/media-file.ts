@@ -40,6 +40,9 @@ export interface MediaOutcome {
   errors: string[]
 }
 
+/** The most frames per second analysed (the schema caps fps_pred at 60 too). */
+export const MAX_FPS = 60
+
 const speechModels = (sel: ModelSelection) => Boolean(sel.prosody || sel.language || sel.ner)
 
 function notApplicable(fileType: MediaOutcome['fileType'], sel: ModelSelection): string {
@@ -97,8 +100,9 @@ async function video(file: string, sel: ModelSelection, deps: MediaDeps, signal:
   if (sel.face) {
     const faces = new FaceCollector(await deps.faces(), sel.face)
     const nativeFps = info.video?.fps ?? 25
-    // fps_pred 0 is every frame; never more often than the video has frames.
-    const fps = sel.face.fpsPred > 0 ? Math.min(sel.face.fpsPred, nativeFps) : nativeFps
+    // fps_pred 0 is every frame; never more often than the video has frames, nor than MAX_FPS
+    // (a 240 fps slow-motion clip is analysed at 60).
+    const fps = Math.min(sel.face.fpsPred > 0 ? sel.face.fpsPred : nativeFps, nativeFps, MAX_FPS)
     for await (const f of videoFrames(file, { fps, maxSeconds, signal, binaries: deps.ffmpeg })) {
       await faces.addFrame(f.image, Math.round(f.time * nativeFps), f.time)
       if (faces.count > deps.limits.predictions) {
@@ -121,32 +125,19 @@ async function video(file: string, sel: ModelSelection, deps: MediaDeps, signal:
 }
 
 /**
- * AAC (ADTS, M4A, MP4 audio) is decoded in-process only by FAAD2 compiled to wasm, which is GPL-2.0;
- * with ffmpeg installed it goes through that separate program instead (README: Licences).
+ * Audio through ffmpeg when it is installed, else through the JS decoders (whose AAC decoder is
+ * FAAD2 compiled to wasm, GPL-2.0: with ffmpeg it is never loaded; README: Licences).
  */
-const GPL_DECODED = new Set(['audio/aac', 'audio/mp4'])
-
-/** Audio through the JS decoders, or through ffmpeg for what they cannot (or should not) read. */
-async function decodeAudioFile(
-  file: string,
-  kind: MediaKind,
-  deps: MediaDeps,
-  signal: AbortSignal,
-): Promise<Float32Array> {
+async function decodeAudioFile(file: string, deps: MediaDeps, signal: AbortSignal): Promise<Float32Array> {
   const maxSeconds = deps.limits.mediaSeconds
-  if (GPL_DECODED.has(kind.mime) && (await ffmpegAvailable(deps.ffmpeg))) {
+  // ffmpeg also resamples as it decodes, so an hour of 48 kHz stereo never sits in memory at its
+  // native rate (1.3 GB as floats; 230 MB at 16 kHz mono): the JS decoders are the fallback.
+  if (await ffmpegAvailable(deps.ffmpeg)) {
     const pcm = await extractAudio(file, { maxSeconds, signal, binaries: deps.ffmpeg })
     if (!pcm) throw new MediaError('empty', 'the file has no audio track')
     return pcm
   }
-  try {
-    return (await decodeAudio(await readFile(file), { maxSeconds, signal })).pcm
-  } catch (err) {
-    if (!(err instanceof MediaError) || err.code !== 'corrupt' || !(await ffmpegAvailable(deps.ffmpeg))) throw err
-    const pcm = await extractAudio(file, { maxSeconds, signal, binaries: deps.ffmpeg }).catch(() => null)
-    if (!pcm) throw err
-    return pcm
-  }
+  return (await decodeAudio(await readFile(file), { maxSeconds, signal })).pcm
 }
 
 export async function analyseMediaFile(
@@ -160,5 +151,5 @@ export async function analyseMediaFile(
     sniffed.fileType === 'image' ? sniffed : await resolveContainer(file, sniffed, { binaries: deps.ffmpeg, signal })
   if (kind.fileType === 'image') return image(file, sel, deps)
   if (kind.fileType === 'video') return video(file, sel, deps, signal)
-  return audio(await decodeAudioFile(file, kind, deps, signal), sel, deps, signal)
+  return audio(await decodeAudioFile(file, deps, signal), sel, deps, signal)
 }

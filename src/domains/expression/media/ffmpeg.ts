@@ -175,12 +175,15 @@ export async function probeMedia(
   return { durationSeconds, ...(video && { video }), ...(audio && { audio }) }
 }
 
-/** Output size: display orientation and square pixels, no wider than maxWidth. */
+/**
+ * Output size: display orientation and square pixels, neither side longer than maxWidth (a
+ * 1280 × 60000 video would otherwise make 230 MB frames).
+ */
 export function frameSize(p: { width: number; height: number; rotation: number; sar: number }, maxWidth: number) {
   let w = p.width * (p.sar > 0 ? p.sar : 1)
   let h = p.height
   if (p.rotation === 90 || p.rotation === 270) [w, h] = [h, w]
-  const scale = Math.min(1, maxWidth / w)
+  const scale = Math.min(1, maxWidth / w, maxWidth / h)
   return { width: Math.max(2, Math.round(w * scale)), height: Math.max(2, Math.round(h * scale)) }
 }
 
