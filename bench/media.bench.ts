@@ -244,7 +244,7 @@ async function main(): Promise<void> {
       `| feature extraction alone (\`extractFeatures\` on each whole clip) | ${fmt(prosody.seconds / (prosody.featureMs / 1000), 1)} |`,
       `| Silero VAD + features + classifier per utterance (what a job runs) | ${fmt(prosody.seconds / (prosody.fullMs / 1000), 1)} |`,
       '',
-      `One-minute MP4 (500×282 still face at 25 fps, RAVDESS speech looped), default models (face at 3 fps, prosody, language and NER on a pocketsphinx transcript with `confidence_threshold` 0.2), end to end: ${fmt(videoMs / 1000, 1)} s (${JSON.stringify(videoState)}).`,
+      `One-minute MP4 (500×282 still face at 25 fps, RAVDESS speech looped), default models (face at 3 fps, prosody, language and NER on a pocketsphinx transcript with \`confidence_threshold\` 0.2), end to end: ${fmt(videoMs / 1000, 1)} s (${JSON.stringify(videoState)}).`,
       '',
       '| Light requests (autocannon, 2 connections, 50 req/s) | p50 / p99 (ms) |',
       '| --- | ---: |',
