@@ -1,6 +1,12 @@
 import sharp from 'sharp'
 import { MediaError } from '../media/media-error.js'
 
+// Images are decoded in the batch worker threads, already one per core: libvips's own thread pool
+// (a thread per core per operation) would only contend with the inference on the other threads,
+// and its operation cache would hold decoded images no job looks at again.
+sharp.concurrency(1)
+sharp.cache(false)
+
 /** 8-bit RGB pixels, row-major, 3 bytes per pixel, no alpha. */
 export interface RgbImage {
   data: Uint8Array
