@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path'
 import * as tf from '@tensorflow/tfjs'
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm'
 import * as faceapi from '@vladmandic/face-api/dist/face-api.node-wasm.js'
-import type { RgbImage } from '../../src/domains/expression/face/decode-image.js'
+import { decodeImage, type RgbImage } from '../../src/domains/expression/face/decode-image.js'
 import type { FaceOptions } from '../../src/domains/expression/face/face-model.js'
 import { hostTasks } from '../../src/shared/workers/worker-host.js'
 
@@ -61,6 +61,12 @@ export async function detectDirect(img: RgbImage, opts: FaceOptions): Promise<Di
 }
 
 export default hostTasks(
-  { detect: async (input: { img: RgbImage; opts: FaceOptions }) => (await detectDirect(input.img, input.opts)).length },
+  {
+    detect: async (input: { img: RgbImage; opts: FaceOptions }) => (await detectDirect(input.img, input.opts)).length,
+    // A JPEG has to be decoded before face-api can look at it (tfjs-node's decoder cannot install
+    // here): sharp to RGB, as the server does, then the same pipeline.
+    detectJpeg: async (input: { jpeg: Uint8Array; opts: FaceOptions }) =>
+      (await detectDirect(await decodeImage(Buffer.from(input.jpeg)), input.opts)).length,
+  },
   () => ({}),
 )
