@@ -128,13 +128,19 @@ async function runInference(d: BatchJobDeps, jobId: string, stop: AbortSignal): 
   const row = await repo.getJobById(d.db, jobId)
   if (!row || row.status === 'COMPLETED' || row.status === 'FAILED') return
   const log = d.log.child({ jobId })
-  // However its inputs behave (slow downloads, pathological archives), a job's time is bounded.
-  const overtime = AbortSignal.timeout(d.limits.batchJobSeconds * 1000)
+  // However its inputs behave (slow downloads, pathological archives), a job's time is bounded. At
+  // the deadline the worker stops between files and frames and completes the job with what it has;
+  // work that cannot stop in between (one extraction, one transcription) is cut off a little later.
+  const limitMs = d.limits.batchJobSeconds * 1000
+  const deadline = Date.now() + limitMs
+  const overtime = AbortSignal.timeout(limitMs + Math.min(60_000, 5_000 + limitMs / 10))
   const signal = AbortSignal.any([stop, overtime])
   await repo.markStarted(d.db, jobId, d.now())
   const request = JSON.parse(row.request) as InferenceRequest
   const sel = selectModels(request.models, request.transcription)
   const limits: JobLimits = {
+    deadline,
+    jobSeconds: d.limits.batchJobSeconds,
     media: { mediaSeconds: d.limits.mediaSeconds, imagePixels: d.limits.imagePixels },
     fileChars: d.limits.batchFileChars,
     jobChars: d.limits.batchJobChars,

@@ -26,6 +26,9 @@ export interface JobBudget {
 }
 
 export interface JobLimits {
+  /** Epoch ms after which no file is started (PROSODIA_BATCH_MAX_JOB_SECONDS from the job's start). */
+  deadline: number
+  jobSeconds: number
   media: { mediaSeconds: number; imagePixels: number }
   fileChars: number
   jobChars: number
@@ -80,6 +83,8 @@ export async function processSource(
   const { sel, limits, budget, docs, resources: r } = c
   const errors: { file: string; message: string }[] = []
   let predictions = 0
+  const timeUp = () =>
+    `the job's time limit of ${limits.jobSeconds} s (PROSODIA_BATCH_MAX_JOB_SECONDS) was reached before this file`
   await docs.beginSource(s.source)
 
   const analyse = async (file: string, text: string) => {
@@ -88,6 +93,7 @@ export async function processSource(
         file,
         message: 'none of the requested models applies to text (this server runs language and ner)',
       })
+    if (Date.now() > limits.deadline) return errors.push({ file, message: timeUp() })
     if (text.length > limits.fileChars)
       return errors.push({
         file,
@@ -112,6 +118,7 @@ export async function processSource(
   }
 
   const analyseMedia = async (name: string, file: string, kind: MediaKind) => {
+    if (Date.now() > limits.deadline) return errors.push({ file: name, message: timeUp() })
     if (budget.predictions <= 0)
       return errors.push({ file: name, message: `the job's limit of ${limits.jobPredictions} predictions is reached` })
     c.signal.throwIfAborted()
@@ -121,7 +128,7 @@ export async function processSource(
         file,
         kind,
         sel,
-        r.media({ ...limits.media, predictions: budget.predictions }),
+        r.media({ ...limits.media, predictions: budget.predictions, deadline: limits.deadline }),
         c.signal,
       )
     } catch (err) {

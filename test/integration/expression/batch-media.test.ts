@@ -155,6 +155,28 @@ describe('batch jobs on media', () => {
   })
 })
 
+describe('the job time limit (PROSODIA_BATCH_MAX_JOB_SECONDS)', () => {
+  let t: TestApp
+  beforeAll(async () => {
+    t = await createTestApp('sqlite', { ...opts, config: { limits: { batchJobSeconds: 8 } } })
+  })
+  afterAll(async () => t?.close())
+
+  it('stops between frames at the deadline and completes the job with what it has', async () => {
+    const fx = mediaFixtures()
+    // Every frame of the 3 s, 25 fps clip is ~75 face detections: far more than 8 s of work.
+    const { job, predictions, errors } = await runJob(t, { models: { face: { fps_pred: 0 } } }, [DISGUSTED, fx.mp4])
+    expect(job.state.status).toBe('COMPLETED')
+    expect(predictions.get('disgusted.jpg')!.models.face!.grouped_predictions).toHaveLength(1)
+    const frames = predictions.get('clip.mp4')?.models.face?.grouped_predictions[0]?.predictions ?? []
+    expect(frames.length).toBeLessThan(75)
+    const late = errors.find((e) => e.file === 'clip.mp4')?.message
+    expect(late).toMatch(
+      /time limit (was reached at [\d.]+ s of the video|of 8 s \(PROSODIA_BATCH_MAX_JOB_SECONDS\) was reached before this file)/,
+    )
+  })
+})
+
 describe('media without ffmpeg, and transcripts from an OpenAI-compatible server', () => {
   let fx: MediaFixtures
   let t: TestApp

@@ -29,6 +29,8 @@ export interface MediaDeps extends SpeechModels {
     imagePixels: number
     /** Face predictions this file may still add (the job's prediction budget). */
     predictions: number
+    /** Epoch ms: past it, no more frames are analysed (the job's time limit). */
+    deadline: number
   }
 }
 
@@ -109,11 +111,19 @@ async function video(file: string, sel: ModelSelection, deps: MediaDeps, signal:
         errors.push(`the job's prediction limit was reached at ${f.time.toFixed(1)} s; later frames are not analysed`)
         break
       }
+      if (Date.now() > deps.limits.deadline) {
+        errors.push(
+          `the job's time limit was reached at ${f.time.toFixed(1)} s of the video; later frames are not analysed`,
+        )
+        break
+      }
     }
     models.face = faces.result()
     crops = faces.crops
   }
-  if (speechModels(sel)) {
+  if (speechModels(sel) && Date.now() > deps.limits.deadline) {
+    errors.push("the job's time limit was reached before the video's sound was analysed")
+  } else if (speechModels(sel)) {
     const pcm = await extractAudio(file, { maxSeconds, signal, binaries: deps.ffmpeg })
     if (pcm) {
       const speech = await analyseSpeech(pcm, sel, deps, signal)

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest'
 import { frameSize } from './ffmpeg.js'
 
 describe('frameSize', () => {
-  const size = (width: number, height: number, rotation = 0, sar = 1) => frameSize({ width, height, rotation, sar }, 1280)
+  const size = (width: number, height: number, rotation = 0, sar = 1) =>
+    frameSize({ width, height, rotation, sar }, 1280)
 
   it('keeps small frames and scales large ones to fit 1280 on their longer side', () => {
     expect(size(640, 360)).toEqual({ width: 640, height: 360 })

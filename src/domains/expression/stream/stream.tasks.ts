@@ -14,7 +14,7 @@ let engines: StreamEngines | undefined
 /** A thread's stream engines: the models its batch jobs use, built on first use. */
 function threadEngines(r: ExpressionResources): StreamEngines {
   // Stream payloads set their own limits (stream.codes.ts); the media factory's are for batch files.
-  const media = r.media({ mediaSeconds: 0, imagePixels: 0, predictions: 0 })
+  const media = r.media({ mediaSeconds: 0, imagePixels: 0, predictions: 0, deadline: Infinity })
   return (engines ??= realEngines({ tmpDir: r.tmpDir, language: () => r.model(), media }))
 }
 
