@@ -11,6 +11,7 @@ import { unzipSync, zipSync } from 'fflate'
 import { HumeClient } from 'hume-legacy'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestApp, listen, type TestApp } from '../helpers/app.js'
+import { batchSdkHelpers } from '../helpers/batch-sdk.js'
 import { expectPredictions } from '../helpers/expression-wire.js'
 import { FACE_SAMPLES, sharedPath } from '../helpers/shared-data.js'
 
@@ -59,25 +60,14 @@ describe('hume@0.15.17 batch on faces and voices', () => {
     await t?.close()
   })
 
-  const raw = async (path: string) => {
-    const res = await fetch(`${base}${path}`, { headers: t.auth() })
-    expect(res.status).toBe(200)
-    return res.json() as Promise<unknown>
-  }
-  async function completed(id: string) {
-    for (;;) {
-      const job = await hume.expressionMeasurement.batch.getJobDetails(id)
-      if (job.state.status === 'COMPLETED' || job.state.status === 'FAILED') return job
-      await new Promise((r) => setTimeout(r, 50))
-    }
-  }
+  const { raw, completed } = batchSdkHelpers({ base: () => base, auth: () => t.auth(), hume: () => hume })
 
   it("labels the 7 sample faces from Hume's faces.zip example, and saves their crops", async () => {
     const { jobId } = await hume.expressionMeasurement.batch.startInferenceJob({
       urls: [`${mediaBase}/faces.zip`],
       models: { face: { saveFaces: true } },
     })
-    const job = await completed(jobId)
+    const job = await completed(jobId, 50)
     expect(job.state).toMatchObject({ status: 'COMPLETED', numPredictions: 7, numErrors: 0 })
     const preds = await hume.expressionMeasurement.batch.getJobPredictions(jobId)
     expectPredictions(await raw(`/v0/batch/jobs/${jobId}/predictions`))
@@ -116,7 +106,7 @@ describe('hume@0.15.17 batch on faces and voices', () => {
       urls: [`${mediaBase}/faces.zip`],
       models: { face: { probThreshold: 0.95 } },
     })
-    await completed(jobId)
+    await completed(jobId, 50)
     const preds = await hume.expressionMeasurement.batch.getJobPredictions(jobId)
     const labels = preds[0]!.results!.predictions.map((p) => {
       const name = /faces\/(\w+)\.jpg/.exec(p.file)![1]!
@@ -138,7 +128,7 @@ describe('hume@0.15.17 batch on faces and voices', () => {
         { data: readFileSync(join(emodb, '03a01Wa.wav')), filename: 'emodb-anger.wav' },
       ],
     })
-    const job = await completed(jobId)
+    const job = await completed(jobId, 50)
     expect(job.state.status).toBe('COMPLETED')
     expectPredictions(await raw(`/v0/batch/jobs/${jobId}/predictions`))
     const preds = await hume.expressionMeasurement.batch.getJobPredictions(jobId)
@@ -178,7 +168,7 @@ describe('hume@0.15.17 batch on faces and voices', () => {
         },
       ],
     })
-    const job = await completed(jobId)
+    const job = await completed(jobId, 50)
     expect(job.state).toMatchObject({ status: 'COMPLETED', numPredictions: 0, numErrors: 2 })
     const preds = await hume.expressionMeasurement.batch.getJobPredictions(jobId)
     const errors = preds.flatMap((s) => s.results!.errors)

@@ -10,6 +10,7 @@ import { HumeClient } from 'hume-legacy'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestApp, listen, type TestApp } from '../helpers/app.js'
 import { dialects } from '../helpers/dialects.js'
+import { batchSdkHelpers } from '../helpers/batch-sdk.js'
 import { expectJobList, expectPredictions, expectUnionJob } from '../helpers/expression-wire.js'
 
 describe.each(dialects())('hume@0.15.17 expressionMeasurement.batch on %s', (dialect) => {
@@ -43,19 +44,7 @@ describe.each(dialects())('hume@0.15.17 expressionMeasurement.batch on %s', (dia
     await t.close()
   })
 
-  const raw = async (path: string) => {
-    const res = await fetch(`${base}${path}`, { headers: t.auth() })
-    expect(res.status).toBe(200)
-    return res.json() as Promise<unknown>
-  }
-  /** Polls through the SDK until the job ends; the test's own deadline bounds a job that never does. */
-  async function completed(id: string) {
-    for (;;) {
-      const job = await hume.expressionMeasurement.batch.getJobDetails(id)
-      if (job.state.status === 'COMPLETED' || job.state.status === 'FAILED') return job
-      await new Promise((r) => setTimeout(r, 20))
-    }
-  }
+  const { raw, completed } = batchSdkHelpers({ base: () => base, auth: () => t.auth(), hume: () => hume })
 
   it('startInferenceJob + getJobDetails + getJobPredictions with text and urls', async () => {
     const { jobId } = await hume.expressionMeasurement.batch.startInferenceJob({

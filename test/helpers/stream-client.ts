@@ -9,6 +9,8 @@ import { createRequire } from 'node:module'
 import path from 'node:path'
 import { expect } from 'vitest'
 import WebSocket from 'ws'
+import { encodeWav16 } from '../../src/shared/asr/wav.js'
+import { sharedPath } from './shared-data.js'
 import { PROSODY_MODEL_PATH } from '../../src/domains/expression/prosody/prosody-model.js'
 
 export interface FernSchema {
@@ -28,12 +30,9 @@ export function strict(name: string, body: unknown): void {
   if (!r.ok) expect.fail(`not a valid ${name} under hume@0.15.17: ${JSON.stringify(r.errors)}`)
 }
 
-export const SHARED = path.resolve(import.meta.dirname, '../../../shared/data')
-export function sample(rel: string, what: string): Buffer {
-  const file = path.join(SHARED, rel)
-  if (!existsSync(file)) throw new Error(`${file} is missing: install ../shared/data/${what} (see its README.md)`)
-  return readFileSync(file)
-}
+/** `../shared/data`, failing with what to install when it is missing. */
+export const SHARED = sharedPath('data')
+export const sample = (rel: string): Buffer => readFileSync(sharedPath('data', ...rel.split('/')))
 
 /** The committed prosody model (trained by `npm run train:prosody`). */
 export function requireProsodyModel(): void {
@@ -130,21 +129,4 @@ export function expectError(a: Answer, code: string): void {
 export const top = (emotions: Emotion[]) => [...emotions].sort((x, y) => y.score - x.score)[0]!.name
 
 /** A 16-bit mono PCM WAV. */
-export function wav(samples: Float32Array, rate = 16_000): Buffer {
-  const data = Buffer.alloc(samples.length * 2)
-  samples.forEach((s, i) => data.writeInt16LE(Math.round(Math.max(-1, Math.min(1, s)) * 32767), i * 2))
-  const h = Buffer.alloc(44)
-  h.write('RIFF', 0)
-  h.writeUInt32LE(36 + data.length, 4)
-  h.write('WAVEfmt ', 8)
-  h.writeUInt32LE(16, 16)
-  h.writeUInt16LE(1, 20)
-  h.writeUInt16LE(1, 22)
-  h.writeUInt32LE(rate, 24)
-  h.writeUInt32LE(rate * 2, 28)
-  h.writeUInt16LE(2, 32)
-  h.writeUInt16LE(16, 34)
-  h.write('data', 36)
-  h.writeUInt32LE(data.length, 40)
-  return Buffer.concat([h, data])
-}
+export const wav = (samples: Float32Array, rate = 16_000): Buffer => encodeWav16(samples, rate)

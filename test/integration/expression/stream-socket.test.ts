@@ -155,7 +155,7 @@ describe('/v0/stream/models', () => {
   })
 
   it('finds one face with Joy on top in the happy sample, with a stable id under identify_faces', async () => {
-    const image = sample('face-expression-samples/happy.jpg', 'face-expression-samples').toString('base64')
+    const image = sample('face-expression-samples/happy.jpg').toString('base64')
     const c = await connect()
     const a = await c.ask({ data: image, models: { face: {} }, payload_id: 'face' })
     expectPredictions(a)
@@ -183,7 +183,7 @@ describe('/v0/stream/models', () => {
 
   it('measures prosody on a RAVDESS sentence with time ranges, and warns on silence', async () => {
     requireProsodyModel()
-    const file = sample('ravdess-samples/03-01-03-01-02-01-07.wav', 'ravdess-samples')
+    const file = sample('ravdess-samples/03-01-03-01-02-01-07.wav')
     const seconds = (file.length - 44) / 2 / 48_000
     const c = await connect()
     const a = await c.ask({ data: file.toString('base64'), models: { prosody: {} }, payload_id: 'ravdess' })
@@ -211,7 +211,7 @@ describe('/v0/stream/models', () => {
 
   it('prepends up to stream_window_ms of earlier audio to the next audio payload, until reset_stream', async () => {
     requireProsodyModel()
-    const file = sample('ravdess-samples/03-01-05-01-02-01-13.wav', 'ravdess-samples')
+    const file = sample('ravdess-samples/03-01-05-01-02-01-13.wav')
     const c = await connect()
     // The sentence, then one second of silence: with a 5 s window the silence is analysed after
     // the end of the sentence, so speech is found again; after a reset it is silence alone.
@@ -229,8 +229,8 @@ describe('/v0/stream/models', () => {
 
   it('gives face frames at fps_pred and prosody for a short video, and refuses one over 5 s', async () => {
     requireProsodyModel()
-    sample('face-expression-samples/happy.jpg', 'face-expression-samples')
-    sample('ravdess-samples/03-01-03-01-02-01-07.wav', 'ravdess-samples')
+    sample('face-expression-samples/happy.jpg')
+    sample('ravdess-samples/03-01-03-01-02-01-07.wav')
     const image = path.join(SHARED, 'face-expression-samples/happy.jpg')
     const audio = path.join(SHARED, 'ravdess-samples/03-01-03-01-02-01-07.wav')
     const c = await connect()

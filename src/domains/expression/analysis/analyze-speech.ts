@@ -14,6 +14,7 @@ import type {
 import type { ModelSelection } from '../batch.selection.js'
 import { analyzeLanguage } from '../language/analyze.js'
 import { toHumeEmotions } from '../language/emotion-scores.js'
+import { TARGET_RATE as SAMPLE_RATE } from '../prosody/resample.js'
 import type { LanguageModel } from '../language/language-model.js'
 import { joinClose, sentenceGroups, TURN_PAUSE_S, windows, type Span } from './segments.js'
 import {
@@ -26,8 +27,6 @@ import {
   wordsIn,
   type TimedText,
 } from './transcript-text.js'
-
-export const SAMPLE_RATE = 16_000
 
 export interface SpeechModels {
   language(): LanguageModel

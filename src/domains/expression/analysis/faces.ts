@@ -3,21 +3,12 @@
  * (`identify_faces`) or all under "unknown", with face crops for `save_faces`.
  */
 import type { FacePredictionWire } from '../batch.schemas.js'
+import type { RgbImage } from '../face/decode-image.js'
+import type { DetectedFace } from '../face/face-model.js'
 import type { FaceSelection } from '../batch.selection.js'
 import { round3 } from './transcript-text.js'
 
-export interface RgbImage {
-  data: Uint8Array
-  width: number
-  height: number
-}
-
-export interface DetectedFace {
-  box: { x: number; y: number; w: number; h: number }
-  prob: number
-  emotions: { name: string; score: number }[]
-  descriptor?: Float32Array
-}
+export type { RgbImage }
 
 export interface FaceModels {
   detect(

@@ -8,7 +8,7 @@
 import decode, { type StreamDecoder } from 'audio-decode'
 import { declaredLength } from './declared-length.js'
 import { MediaError, mediaErrors } from './media-error.js'
-import { toMono16k } from '../prosody/resample.js'
+import { TARGET_RATE, toMono16k } from '../prosody/resample.js'
 import { classifyMedia } from './signatures.js'
 
 export interface DecodeAudioOptions {
@@ -23,7 +23,7 @@ export interface DecodedAudio {
   seconds: number
 }
 
-export const PCM_RATE = 16_000
+export const PCM_RATE = TARGET_RATE
 
 const CHUNK = 256 * 1024
 

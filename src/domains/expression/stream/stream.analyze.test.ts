@@ -2,31 +2,16 @@
 // (stream_window_ms), the choice of models per kind of input, warnings when nothing is found,
 // and the strict base64 and face-identity helpers.
 import { describe, expect, it } from 'vitest'
+import { encodeWav16 } from '../../../shared/asr/wav.js'
 import { analyzePayload, type AnalyzeInput, type StreamContext, type StreamEngines } from './stream.analyze.js'
 import { decodeBase64 } from './stream.decode.js'
 import { assignFace, noKnownFaces } from './stream.identity.js'
 
 const RATE = 16_000
 
-/** A 16-bit mono WAV of `seconds` at `level` (0 = silence). */
-function wav(seconds: number, level: number): string {
-  const n = Math.round(seconds * RATE)
-  const b = Buffer.alloc(44 + n * 2)
-  b.write('RIFF', 0)
-  b.writeUInt32LE(36 + n * 2, 4)
-  b.write('WAVEfmt ', 8)
-  b.writeUInt32LE(16, 16)
-  b.writeUInt16LE(1, 20)
-  b.writeUInt16LE(1, 22)
-  b.writeUInt32LE(RATE, 24)
-  b.writeUInt32LE(RATE * 2, 28)
-  b.writeUInt16LE(2, 32)
-  b.writeUInt16LE(16, 34)
-  b.write('data', 36)
-  b.writeUInt32LE(n * 2, 40)
-  for (let i = 0; i < n; i++) b.writeInt16LE(Math.round(level * 32767), 44 + i * 2)
-  return b.toString('base64')
-}
+/** A 16-bit mono WAV of `seconds` at `level` (0 = silence), base64. */
+const wav = (seconds: number, level: number): string =>
+  encodeWav16(new Float32Array(Math.round(seconds * RATE)).fill(level), RATE).toString('base64')
 
 const unused = () => {
   throw new Error('not used in this test')

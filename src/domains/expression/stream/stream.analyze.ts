@@ -11,6 +11,7 @@ import { codePointOffsets } from '../batch.predict.js'
 import { analyzeLanguage, type Granularity } from '../language/analyze.js'
 import type { LanguageModel } from '../language/language-model.js'
 import type { RgbImage } from '../face/decode-image.js'
+import type { DetectedFace } from '../face/face-model.js'
 import type { MediaKind } from '../media/media-kind.js'
 import {
   STREAM_LIMITS,
@@ -61,13 +62,6 @@ export interface AnalyzeResult {
 }
 
 type Span = { begin: number; end: number }
-
-export interface DetectedFace {
-  box: { x: number; y: number; w: number; h: number }
-  prob: number
-  emotions: EmotionScore[]
-  descriptor?: Float32Array
-}
 
 export interface VideoFrameLike {
   index: number
