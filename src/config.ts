@@ -61,6 +61,16 @@ export interface Limits {
   readonly wsSocketsPerAccount: number
   /** PROSODIA_WS_MAX_BUFFERED_BYTES: output a socket's client has not read before the server waits for it (and closes it if it never reads). */
   readonly wsBufferedBytes: number
+  /** PROSODIA_EVI_MAX_CHATS_PER_ACCOUNT: EVI chats one account may hold open at once on this server. */
+  readonly eviChatsPerAccount: number
+  /** PROSODIA_EVI_HISTORY_MESSAGES: most recent messages of a conversation sent to the language model. */
+  readonly eviHistoryMessages: number
+  /** PROSODIA_EVI_HISTORY_CHARS: most characters of conversation sent to the language model (oldest dropped first). */
+  readonly eviHistoryChars: number
+  /** PROSODIA_EVI_MAX_TURN_SECONDS: longest single user turn; longer speech is cut into turns of this length. */
+  readonly eviTurnSeconds: number
+  /** PROSODIA_EVI_MAX_INPUT_TEXT_CHARS: longest user_input / assistant_input / system prompt / context text. */
+  readonly eviInputChars: number
 }
 
 /** Everything the server reads from its environment, validated once at start-up. */
@@ -89,6 +99,7 @@ export interface Config {
   /** How long a claimed queue job stays leased: how soon a job held by a killed process runs again. */
   readonly queueLeaseMs: number
   readonly media: MediaConfig
+  readonly evi: EviConfig
   readonly limits: Limits
 }
 
@@ -109,6 +120,26 @@ export interface MediaConfig {
   readonly ffmpeg: string
   readonly ffprobe: string
   readonly asr: AsrConfig
+}
+
+/** EVI chat: the language model the server falls back on, custom language models, webhooks. */
+export interface EviConfig {
+  /** PROSODIA_LLM_URL: an OpenAI-compatible base URL (…/v1) for HUME_AI configs and configs without a model. */
+  readonly llmUrl: string | undefined
+  /** PROSODIA_LLM_MODEL: the model name sent to it. */
+  readonly llmModel: string
+  /** PROSODIA_LLM_API_KEY: its bearer key, if it needs one. */
+  readonly llmApiKey: string | undefined
+  /** PROSODIA_CLM_URL: the CUSTOM_LANGUAGE_MODEL endpoint when model_resource is not a URL. */
+  readonly clmUrl: string | undefined
+  /** PROSODIA_LLM_TIMEOUT_MS: how long to wait for a language model's first token. */
+  readonly llmTimeoutMs: number
+  /** PROSODIA_TOOL_TIMEOUT_MS: how long a tool_call waits for tool_response / tool_error before fallback_content. */
+  readonly toolTimeoutMs: number
+  /** PROSODIA_SIGNING_KEY: secret for signed audio URLs and webhook signatures (default: generated once, kept in the data dir). */
+  readonly signingKey: string | undefined
+  /** PROSODIA_WEB_SEARCH_URL: a search endpoint for the built-in web_search tool (unset: the tool answers an honest error). */
+  readonly webSearchUrl: string | undefined
 }
 
 export class ConfigError extends Error {}
@@ -157,6 +188,11 @@ function loadLimits(env: NodeJS.ProcessEnv): Limits {
     wsMessageBytes: n('PROSODIA_WS_MAX_MESSAGE_BYTES', MB, KB, 256 * MB),
     wsSocketsPerAccount: n('PROSODIA_WS_MAX_SOCKETS_PER_ACCOUNT', 16, 1, 100_000),
     wsBufferedBytes: n('PROSODIA_WS_MAX_BUFFERED_BYTES', 16 * MB, 64 * KB, GB),
+    eviChatsPerAccount: n('PROSODIA_EVI_MAX_CHATS_PER_ACCOUNT', 5, 1, 100_000),
+    eviHistoryMessages: n('PROSODIA_EVI_HISTORY_MESSAGES', 60, 2, 100_000),
+    eviHistoryChars: n('PROSODIA_EVI_HISTORY_CHARS', 48_000, 1000, 10_000_000),
+    eviTurnSeconds: n('PROSODIA_EVI_MAX_TURN_SECONDS', 60, 5, 3600),
+    eviInputChars: n('PROSODIA_EVI_MAX_INPUT_TEXT_CHARS', 20_000, 100, 1_000_000),
   }
   if (limits.uploadRequestBytes < limits.uploadFileBytes)
     throw new ConfigError('PROSODIA_UPLOAD_MAX_REQUEST_BYTES must be at least PROSODIA_UPLOAD_MAX_FILE_BYTES')
@@ -164,6 +200,25 @@ function loadLimits(env: NodeJS.ProcessEnv): Limits {
 }
 
 const ASR_PROVIDERS = ['auto', 'pocketsphinx', 'openai', 'none'] as const
+
+function httpUrl(env: NodeJS.ProcessEnv, name: string): string | undefined {
+  const url = env[name] || undefined
+  if (url && !/^https?:\/\//.test(url)) throw new ConfigError(`${name} must be an http(s) URL`)
+  return url
+}
+
+function loadEvi(env: NodeJS.ProcessEnv): EviConfig {
+  return Object.freeze({
+    llmUrl: httpUrl(env, 'PROSODIA_LLM_URL'),
+    llmModel: env.PROSODIA_LLM_MODEL || 'llama3.2',
+    llmApiKey: env.PROSODIA_LLM_API_KEY || undefined,
+    clmUrl: httpUrl(env, 'PROSODIA_CLM_URL'),
+    llmTimeoutMs: integer(env, 'PROSODIA_LLM_TIMEOUT_MS', 30_000, 100, 600_000),
+    toolTimeoutMs: integer(env, 'PROSODIA_TOOL_TIMEOUT_MS', 60_000, 100, 3_600_000),
+    signingKey: env.PROSODIA_SIGNING_KEY || undefined,
+    webSearchUrl: httpUrl(env, 'PROSODIA_WEB_SEARCH_URL'),
+  })
+}
 
 function loadMedia(env: NodeJS.ProcessEnv): MediaConfig {
   const provider = (env.PROSODIA_ASR || (env.PROSODIA_ASR_URL ? 'openai' : 'auto')) as AsrConfig['provider']
@@ -213,6 +268,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     expressionThreads: integer(env, 'PROSODIA_EXPRESSION_THREADS', cores, 0, 256),
     queueLeaseMs: integer(env, 'PROSODIA_QUEUE_LEASE_MS', 30_000, 1000, 3_600_000),
     media: loadMedia(env),
+    evi: loadEvi(env),
     limits: loadLimits(env),
   })
 }

@@ -1,0 +1,51 @@
+/**
+ * The chats running in this process, by account and id: the control plane (`POST
+ * /v0/evi/chat/{chat_id}/send`, the `/connect` socket) reaches a live chat through here. Per process
+ * for now; a shared registry across processes comes with the scale-out issue.
+ */
+
+export interface LiveChat {
+  readonly accountId: string
+  readonly chatId: string
+  readonly chatGroupId: string
+  /** The chat was opened with `allow_connection=true`: only then may /connect attach to it. */
+  readonly allowConnection: boolean
+  /**
+   * Handles a message as if the chat's own client had sent it. Rejects with ControlMessageError when
+   * the message is not one the chat accepts (the caller answers 4xx).
+   */
+  send(message: unknown): Promise<void>
+  /** Every server message the chat sends its client, as JSON objects; `onEnd` when the chat ends. */
+  subscribe(listener: (message: Record<string, unknown>) => void, onEnd: () => void): () => void
+}
+
+export class ControlMessageError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'ControlMessageError'
+  }
+}
+
+export class LiveChats {
+  private readonly chats = new Map<string, LiveChat>()
+
+  add(chat: LiveChat): void {
+    this.chats.set(chat.chatId, chat)
+  }
+
+  remove(chatId: string): void {
+    this.chats.delete(chatId)
+  }
+
+  /** The account's live chat with this id; another account's chat is not found. */
+  get(accountId: string, chatId: string): LiveChat | undefined {
+    const chat = this.chats.get(chatId)
+    return chat && chat.accountId === accountId ? chat : undefined
+  }
+
+  countFor(accountId: string): number {
+    let n = 0
+    for (const c of this.chats.values()) if (c.accountId === accountId) n++
+    return n
+  }
+}
