@@ -20,7 +20,11 @@ export interface LiveChat {
 }
 
 export class ControlMessageError extends Error {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    /** The `error` message's code and slug on /connect (default E0101 invalid_message). */
+    readonly spec?: { code: string; slug: string },
+  ) {
     super(message)
     this.name = 'ControlMessageError'
   }
