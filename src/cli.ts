@@ -1,11 +1,16 @@
 import { configOrExit } from './config.js'
 import { modelsPull, MODELS_USAGE } from './models.cli.js'
+import { webhookSigningKey } from './domains/evi/control/webhooks.js'
 import { AccountService } from './shared/auth/accounts.service.js'
+import { loadSigningKey } from './shared/auth/signing-key.js'
 import { databaseUrlFor, openDb } from './shared/storage/db.js'
 import { migrateToLatest } from './shared/storage/migrate.js'
 
 const USAGE = `usage:
   prosodia accounts create NAME    create an account; prints {"account_id","api_key","secret_key"}
+  prosodia accounts webhook-key ACCOUNT_ID
+                                   prints {"account_id","webhook_signing_key"}: the key that verifies the
+                                   account's EVI webhooks (X-Hume-AI-Webhook-Signature)
 ${MODELS_USAGE}`
 
 type Command = (args: string[]) => Promise<number>
@@ -29,6 +34,18 @@ const commands: Record<string, Command> = {
     } finally {
       await db.close()
     }
+  },
+  'accounts webhook-key': async ([accountId]) => {
+    if (!accountId) {
+      process.stderr.write(USAGE)
+      return 2
+    }
+    const config = configOrExit(process.env)
+    // The same server key the running server uses (PROSODIA_SIGNING_KEY or <data dir>/signing.key).
+    const serverKey = await loadSigningKey({ configured: config.evi.signingKey, dataDir: config.dataDir })
+    const key = webhookSigningKey(serverKey, accountId)
+    process.stdout.write(JSON.stringify({ account_id: accountId, webhook_signing_key: key }) + '\n')
+    return 0
   },
 }
 

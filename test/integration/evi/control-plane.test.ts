@@ -195,8 +195,8 @@ describe.each(dialects())('EVI control plane on %s', (dialect) => {
       client.ws.send(JSON.stringify({ type: 'user_input', text: 'still here' }))
       await until(() => client.messages.length === 6 && c.received.length === 1, 5000, 'answers')
       expect(client.messages.map((m) => [m.code, m.slug])).toEqual([
-        ['E0720', 'audio_input_not_allowed'],
-        ['E0720', 'audio_input_not_allowed'],
+        ['E0725', 'audio_input_not_allowed'],
+        ['E0725', 'audio_input_not_allowed'],
         ['E0100', 'invalid_json'],
         ['E0102', 'unknown_message_type'],
         ['E0101', 'invalid_message'],

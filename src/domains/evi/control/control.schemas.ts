@@ -26,7 +26,7 @@ export type ChatIdParams = Static<typeof ChatIdParams>
  * only from the client that opened it (controlPlane.yml).
  */
 export const CONTROL_ERRORS = {
-  audioNotAllowed: { code: 'E0720', slug: 'audio_input_not_allowed' },
+  audioNotAllowed: { code: 'E0725', slug: 'audio_input_not_allowed' },
 } as const satisfies Record<string, ChatErrorSpec>
 
 const checks = Object.fromEntries(

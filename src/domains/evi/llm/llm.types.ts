@@ -5,7 +5,17 @@
  */
 
 export type LlmMessage =
-  | { role: 'user'; content: string }
+  | {
+      role: 'user'
+      content: string
+      /**
+       * The turn's prosody scores (emotion name → 0..1). Custom language models receive them as
+       * `models.prosody.scores`, as Hume sends them; other models get the strongest three as words.
+       */
+      prosody?: Record<string, number>
+      /** When the user spoke, ms from the start of the chat (sent to custom language models as `time`). */
+      time?: { begin: number; end: number }
+    }
   | { role: 'assistant'; content: string; toolCalls?: LlmToolCall[] }
   | { role: 'tool'; toolCallId: string; toolName: string; content: string; isError?: boolean }
 
@@ -36,9 +46,7 @@ export interface LlmRequest {
 }
 
 export type LlmEvent =
-  | { type: 'text'; delta: string }
-  | { type: 'tool_call'; call: LlmToolCall }
-  | { type: 'finish'; reason: string }
+  { type: 'text'; delta: string } | { type: 'tool_call'; call: LlmToolCall } | { type: 'finish'; reason: string }
 
 export interface LanguageModel {
   /** A label for logs and chat metadata, e.g. "openai-compatible:llama3.2". */
