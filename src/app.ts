@@ -7,8 +7,12 @@ import { expressionRoutes } from './domains/expression/batch.routes.js'
 import type { BatchService } from './domains/expression/batch.service.js'
 import type { StreamService } from './domains/expression/stream/stream.service.js'
 import { expressionStreamRoutes } from './domains/expression/stream/stream.ws.js'
+import type { LiveChats } from './domains/evi/chat/live-chats.js'
+import { controlPlaneRoutes } from './domains/evi/control/control.routes.js'
 import { eviRoutes } from './domains/evi/evi.routes.js'
 import type { EviServices } from './domains/evi/evi.services.js'
+import type { EviHistory } from './domains/evi/history/history.module.js'
+import { historyRoutes } from './domains/evi/history/history.routes.js'
 import { ttsRoutes } from './domains/tts/tts.routes.js'
 import type { TtsService } from './domains/tts/tts.service.js'
 import type { Synthesizer } from './domains/tts/tts.synthesizer.js'
@@ -37,7 +41,7 @@ export interface AppDeps {
   /** `false` to silence; otherwise where logs go (default stdout) at what level (default the config's). */
   logger?: false | { stream?: NodeJS.WritableStream; level?: string }
   health?: HealthContributor[]
-  evi?: { services: EviServices; pageCache?: PageCache }
+  evi?: { services: EviServices; pageCache?: PageCache; liveChats?: LiveChats; history?: EviHistory }
   tts?: { service: TtsService; synth: Synthesizer; voices: VoicesService }
   expression?: { batch: BatchService; stream?: StreamService }
 }
@@ -52,7 +56,9 @@ export function appDeps(rt: Runtime, domains: readonly Domain[] = ['evi', 'tts',
     sockets: rt.sockets,
     dialect: rt.db.dialect,
     health: rt.health,
-    ...(domains.includes('evi') ? { evi: { services: rt.evi, pageCache: rt.pageCache } } : {}),
+    ...(domains.includes('evi')
+      ? { evi: { services: rt.evi, pageCache: rt.pageCache, liveChats: rt.liveChats, history: rt.eviHistory } }
+      : {}),
     ...(domains.includes('tts') ? { tts: rt.tts } : {}),
     ...(domains.includes('expression') ? { expression: rt.expression } : {}),
   }
@@ -137,6 +143,23 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     bodyLimit: limits.bodyBytes,
   })
   if (deps.evi) await app.register(eviRoutes, deps.evi)
+  // EVI chat history: /v0/evi/chats, /v0/evi/chat_groups and the signed audio download.
+  if (deps.evi?.history) {
+    await app.register(historyRoutes, {
+      history: deps.evi.history.reader,
+      signer: deps.evi.history.signer,
+      blobs: deps.evi.history.blobs,
+      fallbackOrigin: `http://${config.host}:${config.port}`,
+    })
+  }
+  // EVI control plane: POST /v0/evi/chat/{chat_id}/send and the /connect socket.
+  if (deps.evi?.liveChats) {
+    await app.register(controlPlaneRoutes, {
+      liveChats: deps.evi.liveChats,
+      sockets: deps.sockets,
+      limits: { jsonDepth: limits.jsonDepth, bufferedBytes: limits.wsBufferedBytes, stallMs: limits.wsIdleMs },
+    })
+  }
   if (deps.tts) {
     await app.register(ttsRoutes, {
       tts: deps.tts.service,

@@ -11,17 +11,31 @@ import { expressionJobs, type ExpressionJobs } from './domains/expression/batch.
 import { adoptLegacyBatchData } from './domains/expression/batch.legacy.js'
 import { BatchService } from './domains/expression/batch.service.js'
 import { StreamService } from './domains/expression/stream/stream.service.js'
+import { LiveChats } from './domains/evi/chat/live-chats.js'
+import {
+  createChatWebhooks,
+  eviWebhookJobs,
+  type ChatWebhooks,
+  type EviWebhookJobs,
+} from './domains/evi/control/webhooks.js'
 import { createEviServices, type EviServices } from './domains/evi/evi.services.js'
+import {
+  createEviHistory,
+  eviHistoryJobs,
+  type EviHistory,
+  type EviHistoryJobs,
+} from './domains/evi/history/history.module.js'
 import { BASE_VOICE_PRESETS, customVoiceLookup, firstOf, presetVoiceLookup } from './domains/evi/voice-lookup.js'
 import { chooseEngine, engineInfo, type EngineChoice } from './domains/tts/engines/engine-select.js'
 import { TtsService } from './domains/tts/tts.service.js'
 import { Synthesizer } from './domains/tts/tts.synthesizer.js'
 import { VoicesService } from './domains/tts/voices.service.js'
 import { AccountService } from './shared/auth/accounts.service.js'
+import { loadSigningKey } from './shared/auth/signing-key.js'
 import { PageCache } from './shared/http/page-cache.js'
 import { SocketGuard } from './shared/http/sockets.js'
 import type { HealthContributor } from './shared/http/system.routes.js'
-import type { JobRegistry } from './shared/queue/queue.js'
+import type { JobMap, JobRegistry, Queue } from './shared/queue/queue.js'
 import { SqlQueue } from './shared/queue/sql-queue.js'
 import { QueueWorker } from './shared/queue/worker.js'
 import { createBlobStore, type BlobStore } from './shared/storage/blobs.js'
@@ -33,7 +47,7 @@ import workerTasks, { type ThreadData } from './worker-tasks.js'
 import { ttsVoiceLookup } from './voice-library.js'
 
 /** Every queue job of the application: the worker's names are this map's keys. */
-export type AppJobs = ExpressionJobs
+export type AppJobs = ExpressionJobs & EviWebhookJobs & EviHistoryJobs
 
 export interface RuntimeOptions {
   /** An open, migrated database (tests); otherwise the config's, opened and migrated here. */
@@ -63,6 +77,12 @@ export interface Runtime {
   readonly sockets: SocketGuard
   readonly pageCache: PageCache | undefined
   readonly evi: EviServices
+  /** EVI chats running in this process (the control plane reaches them here). */
+  readonly liveChats: LiveChats
+  /** Queues EVI webhook deliveries (chat_started, chat_ended, tool_call). */
+  readonly chatWebhooks: ChatWebhooks
+  /** EVI chat history: `chats` is the ChatHistory the chat socket writes; the routes read `reader`. */
+  readonly eviHistory: EviHistory
   readonly tts: { service: TtsService; synth: Synthesizer; voices: VoicesService }
   readonly expression: { batch: BatchService; stream: StreamService }
   readonly jobs: JobRegistry<AppJobs>
@@ -128,6 +148,9 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}): 
     },
   )
   const queue = new SqlQueue<AppJobs>(db.kysely)
+  // Each domain only enqueues its own jobs; a Queue<AppJobs> is not a Queue<Its jobs> to the type
+  // checker because claim() could hand back another domain's job, which producers never call.
+  const producer = <M extends JobMap>() => queue as unknown as Queue<M>
   const accounts = new AccountService(db.kysely, config.tokenTtlSeconds)
   const sockets = new SocketGuard(limits)
 
@@ -152,16 +175,32 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}): 
   const fetch = { allowList: config.fetchAllowList, timeoutMs: opts.fetchTimeoutMs ?? 30_000 }
   const batch = new BatchService({
     db: db.kysely,
-    queue,
+    queue: producer<ExpressionJobs>(),
     blobs,
     pool: pools.batch,
     limits,
     fetchAllowList: config.fetchAllowList,
   })
+  // Webhooks and audio URLs are signed (and checked) by every process, API and `npm run worker`
+  // alike: all read the one key, from the config or the data dir.
+  const signingKey = await loadSigningKey({ configured: config.evi.signingKey, dataDir: config.dataDir })
+  const historyDeps = {
+    db: db.kysely,
+    queue: producer<EviHistoryJobs>(),
+    blobs,
+    pool: pools.batch,
+    tmpDir,
+    limits,
+    signingKey,
+    log: log.child({ domain: 'evi.history' }),
+  }
+  const eviHistory = createEviHistory(historyDeps)
   const jobs: JobRegistry<AppJobs> = {
+    ...eviHistoryJobs(historyDeps),
+    ...eviWebhookJobs({ signingKey, fetch, log: log.child({ domain: 'evi.webhooks' }) }),
     ...expressionJobs({
       db: db.kysely,
-      queue,
+      queue: producer<ExpressionJobs>(),
       blobs,
       pool: pools.batch,
       limits,
@@ -170,6 +209,11 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}): 
       now: Date.now,
     }),
   }
+  const chatWebhooks = createChatWebhooks({
+    queue: producer<EviWebhookJobs>(),
+    allowList: config.fetchAllowList,
+    log: log.child({ domain: 'evi.webhooks' }),
+  })
   await adoptLegacyBatchData(db.kysely, blobs, log)
 
   const workers: QueueWorker<AppJobs>[] = []
@@ -193,6 +237,9 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}): 
     sockets,
     pageCache: config.pageCacheBytes > 0 ? new PageCache(config.pageCacheBytes) : undefined,
     evi,
+    liveChats: new LiveChats(),
+    chatWebhooks,
+    eviHistory,
     tts,
     // The streaming socket's payloads run on the batch pool too.
     expression: { batch, stream: new StreamService(pools.batch) },

@@ -5,6 +5,7 @@
 export type ErrorCode =
   | 'bad_request'
   | 'unauthorized'
+  | 'forbidden'
   | 'not_found'
   | 'conflict'
   | 'payload_too_large'
@@ -17,11 +18,13 @@ export type ErrorCode =
 const reasonPhrases: Record<number, string> = {
   400: 'Bad Request',
   401: 'Unauthorized',
+  403: 'Forbidden',
   404: 'Not Found',
   409: 'Conflict',
   413: 'Payload Too Large',
   414: 'URI Too Long',
   415: 'Unsupported Media Type',
+  416: 'Range Not Satisfiable',
   422: 'Unprocessable Entity',
   429: 'Too Many Requests',
   500: 'Internal Server Error',
@@ -59,6 +62,10 @@ export const errors = {
     new ApiError(422, 'validation_error', issues.map((i) => `${i.loc.join('.')}: ${i.msg}`).join('; '), issues),
   invalidField: (loc: (string | number)[], msg: string, type = 'value_error') => errors.invalid([{ loc, msg, type }]),
   unauthorized: (message = 'Invalid or missing credentials') => new ApiError(401, 'unauthorized', message),
+  /** Credentials of another kind that do not authorise this (an expired or forged signed URL). */
+  forbidden: (message: string) => new ApiError(403, 'forbidden', message),
+  rangeNotSatisfiable: (size: number) =>
+    new ApiError(416, 'bad_request', `The requested range is not within the ${size} bytes of the file`),
   notFound: (what: string, id: string | number) => new ApiError(404, 'not_found', `${what} ${id} not found`),
   conflict: (message: string) => new ApiError(409, 'conflict', message),
   payloadTooLarge: (limit: number) =>

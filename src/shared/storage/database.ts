@@ -133,6 +133,60 @@ export interface BatchFilesTable {
   blob_key: string
 }
 
+/** An EVI chat group: chats that continue one conversation (`resumed_chat_group_id`). */
+export interface EviChatGroupsTable {
+  id: string
+  account_id: string
+  first_start_timestamp: EpochMs
+  most_recent_start_timestamp: EpochMs
+  most_recent_chat_id: string | null
+  most_recent_config_id: string | null
+  most_recent_config_version: number | null
+  num_chats: number
+}
+
+export type EviChatStatus =
+  'ACTIVE' | 'USER_ENDED' | 'USER_TIMEOUT' | 'MAX_DURATION_TIMEOUT' | 'INACTIVITY_TIMEOUT' | 'ERROR'
+
+export type EviAudioStatus = 'QUEUED' | 'IN_PROGRESS' | 'COMPLETE' | 'ERROR'
+
+/** One EVI chat (a socket session) and the state of its audio reconstruction. */
+export interface EviChatsTable {
+  id: string
+  account_id: string
+  chat_group_id: string
+  status: EviChatStatus
+  start_timestamp: EpochMs
+  end_timestamp: EpochMs | null
+  config_id: string | null
+  config_version: number | null
+  /** JSON text, served as it is. */
+  metadata: string | null
+  /** Events so far; also the last `seq` handed out. */
+  event_count: number
+  /** Null while the chat runs. */
+  audio_status: EviAudioStatus | null
+  audio_blob_key: string | null
+  audio_filename: string | null
+  audio_modified_at: EpochMs | null
+}
+
+/** One event of a chat, in order (`seq` from 1). Text columns hold what the API serves. */
+export interface EviChatEventsTable {
+  id: string
+  chat_id: string
+  seq: number
+  timestamp: EpochMs
+  role: string
+  type: string
+  message_text: string | null
+  /** JSON text. */
+  emotion_features: string | null
+  /** JSON text. */
+  metadata: string | null
+  related_event_id: string | null
+}
+
 export interface Database {
   accounts: AccountsTable
   api_keys: ApiKeysTable
@@ -144,6 +198,9 @@ export interface Database {
   batch_jobs: BatchJobsTable
   batch_uploads: BatchUploadsTable
   batch_files: BatchFilesTable
+  evi_chat_groups: EviChatGroupsTable
+  evi_chats: EviChatsTable
+  evi_chat_events: EviChatEventsTable
 }
 
 /** The database or a transaction on it: repository functions take either. */
@@ -156,3 +213,6 @@ export type TtsVoiceRow = Selectable<TtsVoicesTable>
 export type QueueJobRow = Selectable<QueueJobsTable>
 export type BatchJobRow = Selectable<BatchJobsTable>
 export type BatchFileRow = Selectable<BatchFilesTable>
+export type EviChatGroupRow = Selectable<EviChatGroupsTable>
+export type EviChatRow = Selectable<EviChatsTable>
+export type EviChatEventRow = Selectable<EviChatEventsTable>

@@ -4,7 +4,8 @@
  * Unix milliseconds; every method is scoped by account and answers NotFound for another's ids.
  */
 
-export type ChatStatus = 'ACTIVE' | 'USER_ENDED' | 'USER_TIMEOUT' | 'MAX_DURATION_TIMEOUT' | 'INACTIVITY_TIMEOUT' | 'ERROR'
+export type ChatStatus =
+  'ACTIVE' | 'USER_ENDED' | 'USER_TIMEOUT' | 'MAX_DURATION_TIMEOUT' | 'INACTIVITY_TIMEOUT' | 'ERROR'
 
 export type ChatEventRole = 'USER' | 'AGENT' | 'SYSTEM' | 'TOOL'
 
@@ -36,7 +37,10 @@ export interface NewChatEvent {
   relatedEventId?: string
 }
 
-/** An event as the history returns it, in the shape of Hume's ReturnChatEvent (snake_case on the wire). */
+/**
+ * An event as the history returns it, in the shape of Hume's ReturnChatEvent (snake_case on the wire).
+ * Like Hume's, `message_text`, `emotion_features` and `metadata` come back as "" when the event has none.
+ */
 export interface StoredChatEvent {
   id: string
   chat_id: string
@@ -63,6 +67,14 @@ export class ChatGroupNotFoundError extends Error {
   constructor(readonly chatGroupId: string) {
     super(`chat group ${chatGroupId} not found`)
     this.name = 'ChatGroupNotFoundError'
+  }
+}
+
+/** appendEvent / endChat on a chat that does not exist or belongs to another account. */
+export class ChatNotFoundError extends Error {
+  constructor(readonly chatId: string) {
+    super(`chat ${chatId} not found`)
+    this.name = 'ChatNotFoundError'
   }
 }
 

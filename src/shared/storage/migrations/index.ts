@@ -5,6 +5,7 @@ import * as tts from './0003_tts.js'
 import * as expression from './0004_expression.js'
 import * as eviGeneration from './0005_evi_generation.js'
 import * as batchBlobs from './0006_batch_blobs.js'
+import * as eviChats from './0007_evi_chats.js'
 
 /** A static list: no directory scanning, so bundling and tests see exactly these. Names sort in order. */
 export const migrations: Record<string, Migration> = {
@@ -14,4 +15,5 @@ export const migrations: Record<string, Migration> = {
   '0004_expression': expression,
   '0005_evi_generation': eviGeneration,
   '0006_batch_blobs': batchBlobs,
+  '0007_evi_chats': eviChats,
 }
