@@ -7,6 +7,8 @@ import { expressionRoutes } from './domains/expression/batch.routes.js'
 import type { BatchService } from './domains/expression/batch.service.js'
 import type { StreamService } from './domains/expression/stream/stream.service.js'
 import { expressionStreamRoutes } from './domains/expression/stream/stream.ws.js'
+import type { ChatDeps } from './domains/evi/chat/chat.deps.js'
+import { eviChatRoutes } from './domains/evi/chat/chat.ws.js'
 import type { LiveChats } from './domains/evi/chat/live-chats.js'
 import { controlPlaneRoutes } from './domains/evi/control/control.routes.js'
 import { eviRoutes } from './domains/evi/evi.routes.js'
@@ -41,7 +43,14 @@ export interface AppDeps {
   /** `false` to silence; otherwise where logs go (default stdout) at what level (default the config's). */
   logger?: false | { stream?: NodeJS.WritableStream; level?: string }
   health?: HealthContributor[]
-  evi?: { services: EviServices; pageCache?: PageCache; liveChats?: LiveChats; history?: EviHistory }
+  evi?: {
+    services: EviServices
+    pageCache?: PageCache
+    liveChats?: LiveChats
+    history?: EviHistory
+    /** The chat socket's stages (left out: no /v0/evi/chat). */
+    chat?: Omit<ChatDeps, 'log'>
+  }
   tts?: { service: TtsService; synth: Synthesizer; voices: VoicesService }
   expression?: { batch: BatchService; stream?: StreamService }
 }
@@ -57,7 +66,15 @@ export function appDeps(rt: Runtime, domains: readonly Domain[] = ['evi', 'tts',
     dialect: rt.db.dialect,
     health: rt.health,
     ...(domains.includes('evi')
-      ? { evi: { services: rt.evi, pageCache: rt.pageCache, liveChats: rt.liveChats, history: rt.eviHistory } }
+      ? {
+          evi: {
+            services: rt.evi,
+            pageCache: rt.pageCache,
+            liveChats: rt.liveChats,
+            history: rt.eviHistory,
+            chat: rt.chat,
+          },
+        }
       : {}),
     ...(domains.includes('tts') ? { tts: rt.tts } : {}),
     ...(domains.includes('expression') ? { expression: rt.expression } : {}),
@@ -150,6 +167,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       signer: deps.evi.history.signer,
       blobs: deps.evi.history.blobs,
       fallbackOrigin: `http://${config.host}:${config.port}`,
+    })
+  }
+  // EVI's chat socket: /v0/evi/chat.
+  if (deps.evi?.chat) {
+    await app.register(eviChatRoutes, {
+      deps: deps.evi.chat,
+      sockets: deps.sockets,
+      messagesPerSecond: limits.eviMessagesPerSecond,
     })
   }
   // EVI control plane: POST /v0/evi/chat/{chat_id}/send and the /connect socket.

@@ -63,6 +63,8 @@ export interface Limits {
   readonly wsBufferedBytes: number
   /** PROSODIA_EVI_MAX_CHATS_PER_ACCOUNT: EVI chats one account may hold open at once on this server. */
   readonly eviChatsPerAccount: number
+  /** PROSODIA_EVI_MAX_MESSAGES_PER_SECOND: client messages per second on the EVI chat socket (audio comes every 20 ms). */
+  readonly eviMessagesPerSecond: number
   /** PROSODIA_EVI_HISTORY_MESSAGES: most recent messages of a conversation sent to the language model. */
   readonly eviHistoryMessages: number
   /** PROSODIA_EVI_HISTORY_CHARS: most characters of conversation sent to the language model (oldest dropped first). */
@@ -138,6 +140,22 @@ export interface EviConfig {
   readonly toolTimeoutMs: number
   /** PROSODIA_SIGNING_KEY: secret for signed audio URLs and webhook signatures (default: generated once, kept in the data dir). */
   readonly signingKey: string | undefined
+  /**
+   * Language-model provider keys and base-URL overrides read from the environment
+   * (OPENAI_API_KEY, ANTHROPIC_API_KEY, GOOGLE_GENERATIVE_AI_API_KEY / GOOGLE_API_KEY, GROQ_API_KEY,
+   * FIREWORKS_API_KEY, CEREBRAS_API_KEY, PERPLEXITY_API_KEY, SAMBANOVA_API_KEY, XAI_API_KEY, and each
+   * provider's *_BASE_URL).
+   */
+  readonly providerEnv: Readonly<Record<string, string>>
+  /**
+   * PROSODIA_EVI_PROSODY_SCORES: what the chat socket's `models.prosody.scores` carry. hume@0.16.0 types
+   * them as all 48 of Hume's emotions and mis-parses anything less (it logs "Failed to validate" and
+   * hands the raw message to the user's code); the prosody model measures six. `omit` (default) leaves
+   * `models` empty on the socket — honest and parsed cleanly — while the measured scores go to the
+   * history (`emotion_features`) and to custom language models; `zero_filled` sends all 48 with the
+   * unmeasured ones at 0, for apps that display scores and accept that 0 there means "not measured".
+   */
+  readonly prosodyScores: 'omit' | 'zero_filled'
   /** PROSODIA_WEB_SEARCH_URL: a search endpoint for the built-in web_search tool (unset: the tool answers an honest error). */
   readonly webSearchUrl: string | undefined
 }
@@ -189,6 +207,7 @@ function loadLimits(env: NodeJS.ProcessEnv): Limits {
     wsSocketsPerAccount: n('PROSODIA_WS_MAX_SOCKETS_PER_ACCOUNT', 16, 1, 100_000),
     wsBufferedBytes: n('PROSODIA_WS_MAX_BUFFERED_BYTES', 16 * MB, 64 * KB, GB),
     eviChatsPerAccount: n('PROSODIA_EVI_MAX_CHATS_PER_ACCOUNT', 5, 1, 100_000),
+    eviMessagesPerSecond: n('PROSODIA_EVI_MAX_MESSAGES_PER_SECOND', 200, 1, 100_000),
     eviHistoryMessages: n('PROSODIA_EVI_HISTORY_MESSAGES', 60, 2, 100_000),
     eviHistoryChars: n('PROSODIA_EVI_HISTORY_CHARS', 48_000, 1000, 10_000_000),
     eviTurnSeconds: n('PROSODIA_EVI_MAX_TURN_SECONDS', 60, 5, 3600),
@@ -201,14 +220,40 @@ function loadLimits(env: NodeJS.ProcessEnv): Limits {
 
 const ASR_PROVIDERS = ['auto', 'pocketsphinx', 'openai', 'none'] as const
 
+function oneOf<T extends string>(env: NodeJS.ProcessEnv, name: string, values: readonly T[], fallback: T): T {
+  const v = env[name] || fallback
+  if (!values.includes(v as T)) throw new ConfigError(`${name} must be one of ${values.join(', ')}, got "${v}"`)
+  return v as T
+}
+
 function httpUrl(env: NodeJS.ProcessEnv, name: string): string | undefined {
   const url = env[name] || undefined
   if (url && !/^https?:\/\//.test(url)) throw new ConfigError(`${name} must be an http(s) URL`)
   return url
 }
 
+const PROVIDERS = [
+  'OPENAI',
+  'ANTHROPIC',
+  'GOOGLE_GENERATIVE_AI',
+  'GOOGLE',
+  'GROQ',
+  'FIREWORKS',
+  'CEREBRAS',
+  'PERPLEXITY',
+  'SAMBANOVA',
+  'XAI',
+]
+
 function loadEvi(env: NodeJS.ProcessEnv): EviConfig {
+  const providerEnv: Record<string, string> = {}
+  for (const p of PROVIDERS)
+    for (const suffix of ['_API_KEY', '_BASE_URL']) {
+      const v = env[p + suffix]
+      if (v) providerEnv[p + suffix] = v
+    }
   return Object.freeze({
+    providerEnv: Object.freeze(providerEnv),
     llmUrl: httpUrl(env, 'PROSODIA_LLM_URL'),
     llmModel: env.PROSODIA_LLM_MODEL || 'llama3.2',
     llmApiKey: env.PROSODIA_LLM_API_KEY || undefined,
@@ -217,6 +262,7 @@ function loadEvi(env: NodeJS.ProcessEnv): EviConfig {
     toolTimeoutMs: integer(env, 'PROSODIA_TOOL_TIMEOUT_MS', 60_000, 100, 3_600_000),
     signingKey: env.PROSODIA_SIGNING_KEY || undefined,
     webSearchUrl: httpUrl(env, 'PROSODIA_WEB_SEARCH_URL'),
+    prosodyScores: oneOf(env, 'PROSODIA_EVI_PROSODY_SCORES', ['omit', 'zero_filled'] as const, 'omit'),
   })
 }
 

@@ -11,7 +11,10 @@ import { expressionJobs, type ExpressionJobs } from './domains/expression/batch.
 import { adoptLegacyBatchData } from './domains/expression/batch.legacy.js'
 import { BatchService } from './domains/expression/batch.service.js'
 import { StreamService } from './domains/expression/stream/stream.service.js'
+import type { ChatDeps } from './domains/evi/chat/chat.deps.js'
+import { createChatDeps } from './domains/evi/chat/chat.module.js'
 import { LiveChats } from './domains/evi/chat/live-chats.js'
+import { routeAiSdkWarnings } from './domains/evi/llm/warnings.js'
 import {
   createChatWebhooks,
   eviWebhookJobs,
@@ -44,7 +47,7 @@ import { migrateToLatest } from './shared/storage/migrate.js'
 import { createInlinePool } from './shared/workers/inline-pool.js'
 import { createWorkerPool, type WorkerPool } from './shared/workers/pool.js'
 import workerTasks, { type ThreadData } from './worker-tasks.js'
-import { ttsVoiceLookup } from './voice-library.js'
+import { eviSpeechVoices, ttsVoiceLookup } from './voice-library.js'
 
 /** Every queue job of the application: the worker's names are this map's keys. */
 export type AppJobs = ExpressionJobs & EviWebhookJobs & EviHistoryJobs
@@ -64,6 +67,8 @@ export interface RuntimeOptions {
    * not wait for them); the others start threads on demand and let idle ones go.
    */
   warm?: readonly ('tts' | 'batch')[]
+  /** EVI chat timings (tests shorten the config's timeouts, which are at least 30 s). */
+  evi?: { timeoutScale?: number }
 }
 
 export interface Runtime {
@@ -83,6 +88,8 @@ export interface Runtime {
   readonly chatWebhooks: ChatWebhooks
   /** EVI chat history: `chats` is the ChatHistory the chat socket writes; the routes read `reader`. */
   readonly eviHistory: EviHistory
+  /** What the EVI chat socket needs: its stages, history, voices and limits (the route adds its logger). */
+  readonly chat: Omit<ChatDeps, 'log'>
   readonly tts: { service: TtsService; synth: Synthesizer; voices: VoicesService }
   readonly expression: { batch: BatchService; stream: StreamService }
   readonly jobs: JobRegistry<AppJobs>
@@ -215,6 +222,23 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}): 
     log: log.child({ domain: 'evi.webhooks' }),
   })
   await adoptLegacyBatchData(db.kysely, blobs, log)
+  // The AI SDK would print its warnings to the console; they go to the log instead.
+  routeAiSdkWarnings(log.child({ domain: 'evi.llm' }))
+  const liveChats = new LiveChats()
+  const chat = createChatDeps({
+    config,
+    log,
+    pools,
+    configs: {
+      get: (accountId, id, version) =>
+        version === undefined ? evi.configs.getLatest(accountId, id) : evi.configs.getVersion(accountId, id, version),
+    },
+    history: eviHistory.chats,
+    live: liveChats,
+    voices: eviSpeechVoices(db.kysely, voices),
+    webhooks: chatWebhooks,
+    timings: opts.evi,
+  })
 
   const workers: QueueWorker<AppJobs>[] = []
   const health: HealthContributor[] = [
@@ -237,7 +261,8 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}): 
     sockets,
     pageCache: config.pageCacheBytes > 0 ? new PageCache(config.pageCacheBytes) : undefined,
     evi,
-    liveChats: new LiveChats(),
+    liveChats,
+    chat,
     chatWebhooks,
     eviHistory,
     tts,

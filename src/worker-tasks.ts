@@ -6,6 +6,9 @@ import {
   type ExpressionThreadData,
 } from './domains/expression/expression.tasks.js'
 import { streamTasks } from './domains/expression/stream/stream.tasks.js'
+import { chatTasks } from './domains/evi/chat/chat.tasks.js'
+import { turnTasks } from './domains/evi/chat/turns/turns.tasks.js'
+import { historyTasks } from './domains/evi/history/reconstruct.task.js'
 import type { EngineChoice } from './domains/tts/engines/engine-select.js'
 import { ttsResources, ttsTasks } from './domains/tts/tts.tasks.js'
 import { hostTasks } from './shared/workers/worker-host.js'
@@ -16,7 +19,10 @@ export interface ThreadData {
   expression: ExpressionThreadData
 }
 
-export default hostTasks({ ...ttsTasks, ...expressionTasks, ...streamTasks }, (d: ThreadData) => ({
-  tts: ttsResources(d.tts),
-  expression: expressionResources(d.expression),
-}))
+export default hostTasks(
+  { ...ttsTasks, ...expressionTasks, ...streamTasks, ...chatTasks, ...turnTasks, ...historyTasks },
+  (d: ThreadData) => ({
+    tts: ttsResources(d.tts),
+    expression: expressionResources(d.expression),
+  }),
+)

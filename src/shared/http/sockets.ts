@@ -43,14 +43,16 @@ export class SocketGuard {
   }
 
   /** Registers an upgraded socket; closes it at once if the account is over its cap (a handshake race). */
-  attach(socket: WebSocket, accountId: string): SocketWatch | undefined {
+  attach(socket: WebSocket, accountId: string, o: { messagesPerSecond?: number } = {}): SocketWatch | undefined {
     const held = this.open.get(accountId) ?? 0
     if (held >= this.limits.wsSocketsPerAccount) {
       socket.close(CLOSE_TRY_LATER, 'too many open sockets for this account')
       return undefined
     }
     this.open.set(accountId, held + 1)
-    const { wsIdleMs, wsMessagesPerSecond } = this.limits
+    const { wsIdleMs } = this.limits
+    // A route whose clients stream in small pieces (EVI audio every 20 ms) allows more messages.
+    const wsMessagesPerSecond = o.messagesPerSecond ?? this.limits.wsMessagesPerSecond
     const capacity = wsMessagesPerSecond * 2
     let tokens = capacity
     let last = Date.now()

@@ -81,6 +81,11 @@ export function resample(input: Float32Array, fromRate: number, toRate: number):
   return out
 }
 
+/** Input samples the filter reads on each side of an output instant: the history a streaming caller keeps. */
+export function filterHalfWidth(fromRate: number, toRate: number): number {
+  return fromRate === toRate ? 0 : filterFor(fromRate, toRate).halfWidth
+}
+
 function filterFor(fromRate: number, toRate: number): Filter {
   const key = fromRate * 1e6 + toRate
   const cached = filters.get(key)

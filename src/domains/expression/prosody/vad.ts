@@ -23,6 +23,12 @@ export interface VadOptions {
   signal?: AbortSignal
 }
 
+/** Silero over live audio: {@link SileroVad.stream}. */
+export interface VadStream {
+  /** Speech probability (0..1) of the next 512 samples of 16 kHz audio. Await each call: state carries over. */
+  next(window: Float32Array): Promise<number>
+}
+
 export interface SpeechSegment {
   /** Seconds from the start of the PCM. */
   begin: number
@@ -63,31 +69,49 @@ export class SileroVad {
 
   /** Speech probability for each 32 ms window (512 samples at 16 kHz); the last window is zero-padded. */
   async probabilities(pcm16k: Float32Array, signal?: AbortSignal): Promise<Float32Array> {
-    const { ort } = this
     const count = Math.ceil(pcm16k.length / WINDOW)
     const probs = new Float32Array(count)
-    let state = new Float32Array(2 * 128)
-    const input = new Float32Array(CONTEXT + WINDOW)
-    const sr = new ort.Tensor('int64', BigInt64Array.from([BigInt(SAMPLE_RATE)]), [])
+    const stream = this.stream()
+    const window = new Float32Array(WINDOW)
     for (let w = 0; w < count; w++) {
       signal?.throwIfAborted()
-      // The model sees the last 64 samples of the previous window as context, as the official wrapper feeds it.
-      input.copyWithin(0, WINDOW, WINDOW + CONTEXT)
-      if (w === 0) input.fill(0, 0, CONTEXT)
-      for (let i = 0; i < WINDOW; i++) {
-        const v = pcm16k[w * WINDOW + i] ?? 0
-        input[CONTEXT + i] = Number.isFinite(v) ? v : 0
-      }
-      const out = await this.session.run({
-        input: new ort.Tensor('float32', input.slice(), [1, CONTEXT + WINDOW]),
-        state: new ort.Tensor('float32', state, [2, 1, 128]),
-        sr,
-      })
-      const names = this.session.outputNames
-      probs[w] = (out[names[0]!]!.data as Float32Array)[0] ?? 0
-      state = Float32Array.from(out[names[1]!]!.data as Float32Array)
+      window.fill(0)
+      window.set(pcm16k.subarray(w * WINDOW, (w + 1) * WINDOW))
+      probs[w] = await stream.next(window)
     }
     return probs
+  }
+
+  /**
+   * A live stream (one per EVI chat): one 512-sample window per call, with Silero's recurrent state and the
+   * 64-sample context carried from call to call, so audio fed in pieces scores exactly as it would in one piece.
+   * The session is shared: only the per-stream state lives here.
+   */
+  stream(): VadStream {
+    const { ort, session } = this
+    let state = new Float32Array(2 * 128)
+    // Zero context before the first window, as the official wrapper starts.
+    const input = new Float32Array(CONTEXT + WINDOW)
+    const sr = new ort.Tensor('int64', BigInt64Array.from([BigInt(SAMPLE_RATE)]), [])
+    return {
+      next: async (window: Float32Array) => {
+        if (window.length !== WINDOW) throw new RangeError(`a VAD window is ${WINDOW} samples, got ${window.length}`)
+        // The model sees the last 64 samples of the previous window as context, as the official wrapper feeds it.
+        input.copyWithin(0, WINDOW, WINDOW + CONTEXT)
+        for (let i = 0; i < WINDOW; i++) {
+          const v = window[i]!
+          input[CONTEXT + i] = Number.isFinite(v) ? v : 0
+        }
+        const out = await session.run({
+          input: new ort.Tensor('float32', input.slice(), [1, CONTEXT + WINDOW]),
+          state: new ort.Tensor('float32', state, [2, 1, 128]),
+          sr,
+        })
+        const names = session.outputNames
+        state = Float32Array.from(out[names[1]!]!.data as Float32Array)
+        return (out[names[0]!]!.data as Float32Array)[0] ?? 0
+      },
+    }
   }
 
   async speechSegments(pcm16k: Float32Array, opts: VadOptions = {}): Promise<SpeechSegment[]> {

@@ -20,6 +20,13 @@ export interface AudioInput {
   close(): void
 }
 
+/**
+ * Why client audio was refused. Slugs: `invalid_audio_format` (impossible session_settings.audio),
+ * `unsupported_audio_format` (a WAV that is not PCM or float), `invalid_wav` (a broken WAV header),
+ * `audio_decode_failed` (a container stream that does not decode), `audio_backlog` (more undecoded
+ * audio waiting than the limit), `no_ffmpeg` (a container only ffmpeg reads, and no ffmpeg),
+ * `audio_decoder_unavailable` (a decoder failed to start). The message is safe to show the client.
+ */
 export class AudioInputError extends Error {
   constructor(
     readonly slug: string,

@@ -1,0 +1,222 @@
+/**
+ * The user's side of a chat: audio_input decoded to 16 kHz, recorded, and fed to the turn
+ * detector; each turn transcribed and measured (prosody) and handed on in order. At a short pause
+ * the turn so far is transcribed speculatively: with verbose_transcription that is an interim
+ * user_message, and when the words and the falling pitch say the user has finished, the turn ends
+ * there instead of after the full end-of-turn silence (the transcript is then already done).
+ */
+import { AsrError, type AsrProvider } from '../../../shared/asr/asr.js'
+import type { ChatRecorder } from '../history/history.types.js'
+import { CHAT_ERRORS } from './chat.codes.js'
+import type { ChatCore } from './chat.core.js'
+import type { ChatDeps } from './chat.deps.js'
+import { serverMessages as out } from './chat.messages.js'
+import type { AudioInput, AudioInputFormat, TurnDetector, TurnEvent, TurnSettings } from './turns/turns.types.js'
+
+/** Audio waiting for the detector, in 16 kHz samples: past this the client sends faster than we listen. */
+export const MAX_AUDIO_BACKLOG_SAMPLES = 16_000 * 30
+const SAMPLES_PER_MS = 16
+
+export interface UserTurn {
+  text: string
+  beginMs: number
+  endMs: number
+  scores?: Record<string, number>
+  language?: string
+  /** Wall-clock time the user stopped speaking, and when the transcript was ready. */
+  endOfSpeech: number
+  transcriptAt: number
+  early: boolean
+}
+
+export interface ListenerHandlers {
+  onSpeechStart(): void
+  /** The user has spoken min_interruption_ms in this turn. */
+  onSustainedSpeech(atMs: number): void
+  onTurn(turn: UserTurn): void
+}
+
+interface Speculation {
+  seq: number
+  transcript: Promise<{ text: string; language?: string } | undefined>
+}
+
+export class Listener {
+  private input: AudioInput | undefined
+  private detector: TurnDetector | undefined
+  private chain: Promise<unknown> = Promise.resolve()
+  private turns: Promise<unknown> = Promise.resolve()
+  private backlog = 0
+  private seq = 0
+  private speculation: Speculation | undefined
+  /** [audio position (ms) after a chunk, wall-clock ms it arrived], to date the end of speech. */
+  private arrivals: [number, number][] = []
+  private asr: AsrProvider | null | undefined
+  private warnedNoAsr = false
+  private format: AudioInputFormat
+
+  constructor(
+    private readonly core: ChatCore,
+    private readonly deps: ChatDeps,
+    private readonly recorder: ChatRecorder,
+    private readonly settings: TurnSettings,
+    format: AudioInputFormat,
+    private readonly o: { verbose: boolean; handlers: ListenerHandlers },
+  ) {
+    this.format = format
+  }
+
+  /** One audio_input message's bytes. Throws AudioInputError on input it cannot take. */
+  async write(bytes: Uint8Array): Promise<void> {
+    if (!this.detector) {
+      this.detector = await this.deps.stages.turnDetector(this.settings)
+      this.asr = await this.deps.stages.asr()
+    }
+    this.input ??= this.deps.stages.audioInput(this.format, {
+      onPcm: (pcm) => this.onPcm(pcm),
+      onError: (err) => this.core.error(CHAT_ERRORS.badAudio, err.message),
+    })
+    this.input.write(bytes)
+  }
+
+  reformat(format: AudioInputFormat): void {
+    this.format = format
+    this.input?.reformat(format)
+  }
+
+  close(): void {
+    this.input?.close()
+    void this.detector?.close()
+  }
+
+  private onPcm(pcm: Float32Array): void {
+    const detector = this.detector
+    if (!detector || this.core.ended) return
+    if (this.backlog + pcm.length > MAX_AUDIO_BACKLOG_SAMPLES) {
+      this.core.error(CHAT_ERRORS.badAudio, 'Audio arrives much faster than real time; some was dropped')
+      return
+    }
+    this.backlog += pcm.length
+    const arrived = Date.now()
+    this.chain = this.chain
+      .then(async () => {
+        const at = detector.positionMs
+        this.recorder.user(pcm, at)
+        const events = await detector.push(pcm)
+        this.arrivals.push([detector.positionMs, arrived])
+        if (this.arrivals.length > 512) this.arrivals.splice(0, 256)
+        for (const ev of events) this.onEvent(ev)
+      })
+      .catch((err: unknown) => {
+        if (!this.core.ended) this.core.log.error({ err }, 'evi chat: turn detection failed')
+      })
+      .finally(() => (this.backlog -= pcm.length))
+  }
+
+  /** Wall-clock time at which audio position `ms` arrived (real-time clients: when it was spoken). */
+  private wallAt(ms: number): number {
+    for (const [pos, wall] of this.arrivals) if (pos >= ms) return wall
+    return Date.now()
+  }
+
+  private onEvent(ev: TurnEvent): void {
+    switch (ev.type) {
+      case 'speech_start':
+        this.seq++
+        this.speculation = undefined
+        this.o.handlers.onSpeechStart()
+        break
+      case 'sustained_speech':
+        this.o.handlers.onSustainedSpeech(ev.atMs)
+        break
+      case 'pause':
+        this.speculate(ev)
+        break
+      case 'resume':
+        this.speculation = undefined
+        break
+      case 'end':
+        this.finish(ev)
+        break
+    }
+  }
+
+  private speculate(ev: Extract<TurnEvent, { type: 'pause' }>): void {
+    if (!this.asr) return
+    const seq = this.seq
+    const transcript = this.transcribe(ev.audio, false)
+    const spec: Speculation = { seq, transcript }
+    this.speculation = spec
+    void transcript.then(async (t) => {
+      if (this.speculation !== spec || this.core.ended || !t?.text) return
+      if (this.o.verbose)
+        this.core.send(
+          out.userMessage({ text: t.text, interim: true, fromText: false, beginMs: ev.beginMs, endMs: ev.atMs }),
+        )
+      const likely = await this.deps.stages.endOfTurnLikely(ev.audio, t.text, this.core.signal).catch(() => false)
+      if (!likely || this.speculation !== spec) return
+      // Ended on the detector's own chain, so it cannot cut into a window being processed.
+      this.chain = this.chain.then(() => {
+        if (this.speculation !== spec) return
+        const end = this.detector?.endNow()
+        if (end) this.finish(end)
+      })
+    })
+  }
+
+  private finish(ev: Extract<TurnEvent, { type: 'end' }>): void {
+    const spec = this.speculation?.seq === this.seq ? this.speculation : undefined
+    this.speculation = undefined
+    const endOfSpeech = this.wallAt(ev.endMs)
+    const transcript = spec ? spec.transcript : this.transcribe(ev.audio, true)
+    const scores = this.deps.stages.prosody(ev.audio, 16_000, this.core.signal).catch((err: unknown) => {
+      if (!this.core.ended) this.core.log.warn({ err }, 'evi chat: user prosody failed')
+      return undefined
+    })
+    // Turns reach the session in the order they were spoken, however long each one's ASR takes.
+    this.turns = this.turns.then(async () => {
+      const t = await transcript
+      const transcriptAt = Date.now()
+      if (!t?.text || this.core.ended) return
+      this.o.handlers.onTurn({
+        text: t.text,
+        language: t.language,
+        beginMs: ev.beginMs,
+        endMs: ev.endMs,
+        scores: await scores,
+        endOfSpeech,
+        transcriptAt,
+        early: ev.early,
+      })
+    })
+  }
+
+  private async transcribe(
+    audio: Float32Array,
+    reportErrors: boolean,
+  ): Promise<{ text: string; language?: string } | undefined> {
+    if (!this.asr) {
+      if (!this.warnedNoAsr) {
+        this.warnedNoAsr = true
+        this.core.error(
+          CHAT_ERRORS.transcriptionFailed,
+          'This server has no speech recognition (install pocketsphinx and pocketsphinx-en-us, or set PROSODIA_ASR_URL); send user_input text instead',
+        )
+      }
+      return undefined
+    }
+    if (audio.length < SAMPLES_PER_MS * 100) return undefined
+    try {
+      const t = await this.asr.transcribe(audio, { signal: this.core.signal })
+      return { text: t.text.trim(), language: t.language ?? undefined }
+    } catch (err) {
+      if (this.core.ended) return undefined
+      if (reportErrors) {
+        const why = err instanceof AsrError ? err.message : 'unexpected failure'
+        this.core.log.warn({ err }, 'evi chat: transcription failed')
+        this.core.error(CHAT_ERRORS.transcriptionFailed, `Transcription failed: ${why}`)
+      }
+      return undefined
+    }
+  }
+}

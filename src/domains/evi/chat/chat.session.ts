@@ -1,0 +1,642 @@
+/**
+ * One EVI chat: opened on the socket with the config, voice, tools and (on resume) the chat group's
+ * history; then every client message in order, the listener's turns answered by the responder,
+ * timeouts, pause/resume and session settings; at the end the history closed with the right
+ * status, the recording handed to the reconstruction job and the chat_ended webhook sent.
+ */
+import { randomUUID } from 'node:crypto'
+import type { WebSocket } from 'ws'
+import { ApiError } from '../../../shared/http/errors.js'
+import { parseClientJson } from '../../../shared/http/json.js'
+import { compileBodyCheck } from '../../../shared/http/validation.js'
+import type { ReturnConfig } from '../configs.schemas.js'
+import {
+  ChatGroupNotFoundError,
+  type ChatRecorder,
+  type ChatStatus,
+  type NewChatEvent,
+} from '../history/history.types.js'
+import type { LanguageModel } from '../llm/llm.types.js'
+import { ChatError, CHAT_ERRORS, type ChatErrorSpec } from './chat.codes.js'
+import type { ChatCore } from './chat.core.js'
+import type { ChatDeps } from './chat.deps.js'
+import { Listener, type UserTurn } from './chat.listener.js'
+import {
+  ClientMessages,
+  serverMessages as out,
+  socketScores,
+  type ClientMessage,
+  type ClientMessageType,
+  type Outgoing,
+  type SessionSettingsMessage,
+} from './chat.messages.js'
+import type { ChatQuery } from './chat.query.js'
+import { Responder } from './chat.responder.js'
+import { chatTools, type ChatTool } from './chat.tools.js'
+import { Conversation, systemPrompt, type Variables } from './conversation.js'
+import { ControlMessageError, type LiveChat } from './live-chats.js'
+import { AudioInputError, type AudioInputFormat } from './turns/turns.types.js'
+import type { VoiceSpec } from '../../tts/engines/engine.js'
+
+const checks = Object.fromEntries(
+  Object.entries(ClientMessages).map(([type, schema]) => [type, compileBodyCheck(schema, [])]),
+) as { [K in ClientMessageType]: (v: unknown) => ClientMessage }
+
+/** Hume's defaults when a chat has no config (a config states its own). */
+export const DEFAULT_INACTIVITY_SECS = 120
+export const DEFAULT_MAX_DURATION_SECS = 1800
+const DEFAULT_INACTIVITY_TEXT = "It seems you've stepped away. I'll end our conversation now; talk to you later."
+const DEFAULT_MAX_DURATION_TEXT = "We've reached the time limit for this conversation. Goodbye for now."
+/** Client messages waiting to be handled before the socket stops reading (TCP back-pressure). */
+const MAX_PENDING_MESSAGES = 64
+const CLOSE_NORMAL = 1000
+
+export class ChatSession implements ChatCore {
+  readonly chatId: string
+  readonly chatGroupId: string
+  readonly allowConnection: boolean
+  readonly log: ChatDeps['log']
+  private readonly ac = new AbortController()
+  private readonly startedAt = Date.now()
+  private readonly requestId = randomUUID()
+  private status: ChatStatus | undefined
+  private readonly subscribers = new Set<{ listener: (m: Record<string, unknown>) => void; onEnd: () => void }>()
+  private readonly conversation = new Conversation()
+  private readonly responder: Responder
+  private readonly listener: Listener
+  private readonly recorder: ChatRecorder
+  private queue: Promise<void> = Promise.resolve()
+  private pending = 0
+  private paused = false
+  private unansweredWhilePaused = false
+  private timers: NodeJS.Timeout[] = []
+  private inactivity: NodeJS.Timeout | undefined
+  // Session state that session_settings can change.
+  private customSessionId: string | undefined
+  private sessionPrompt: string | undefined
+  private variables: Variables = {}
+  private persistentContext: string | undefined
+  private temporaryContext: string | undefined
+  private tools: Map<string, ChatTool>
+  private sessionTools: SessionSettingsMessage['tools'] = undefined
+  private sessionBuiltins: SessionSettingsMessage['builtin_tools'] = undefined
+  private voice: VoiceSpec
+  private apiKey: string | undefined
+  private model: LanguageModel | undefined
+
+  private constructor(
+    private readonly socket: WebSocket,
+    private readonly deps: ChatDeps,
+    readonly accountId: string,
+    ids: { chatId: string; chatGroupId: string },
+    private readonly config: ReturnConfig | undefined,
+    query: ChatQuery,
+    voice: VoiceSpec,
+    private readonly resumed: boolean,
+  ) {
+    this.chatId = ids.chatId
+    this.chatGroupId = ids.chatGroupId
+    this.allowConnection = query.allowConnection
+    this.log = deps.log.child({ chat_id: ids.chatId })
+    this.voice = voice
+    const s = query.settings
+    this.customSessionId = s.custom_session_id
+    this.sessionPrompt = s.system_prompt
+    this.variables = { ...s.variables }
+    this.apiKey = s.language_model_api_key
+    if (s.context) this.setContext(s.context)
+    this.tools = this.buildTools()
+    this.recorder = deps.history.recorder(accountId, ids.chatId)
+    this.responder = new Responder(this, deps, {
+      conversation: this.conversation,
+      systemPrompt: () =>
+        systemPrompt({
+          configPrompt: this.config?.prompt?.text,
+          sessionPrompt: this.sessionPrompt,
+          variables: this.variables,
+          persistentContext: this.persistentContext,
+          temporaryContext: this.temporaryContext,
+        }),
+      consumeTemporaryContext: () => (this.temporaryContext = undefined),
+      tools: () => this.tools,
+      voice: () => this.voice,
+      model: () => (this.model ??= deps.stages.languageModel(this.config?.language_model, this.apiKey)),
+      temperature: () => this.config?.language_model?.temperature,
+      customSessionId: () => this.customSessionId,
+      recorder: this.recorder,
+      hangUp: () => void this.end('USER_ENDED', 'the assistant hung up'),
+      toolCalled: (message) =>
+        deps.webhooks?.toolCall({
+          accountId,
+          config: this.config,
+          chatId: this.chatId,
+          chatGroupId: this.chatGroupId,
+          customSessionId: this.customSessionId,
+          message,
+        }),
+    })
+    const format: AudioInputFormat = {
+      encoding: s.audio?.encoding,
+      sampleRate: s.audio?.sample_rate,
+      channels: s.audio?.channels,
+    }
+    this.listener = new Listener(this, deps, this.recorder, deps.stages.turnSettings(config), format, {
+      verbose: query.verboseTranscription,
+      handlers: {
+        onSpeechStart: () => this.touch(),
+        onSustainedSpeech: (atMs) => {
+          if (!this.paused) this.responder.interrupt(atMs)
+        },
+        onTurn: (turn) => this.onUserTurn(turn),
+      },
+    })
+  }
+
+  /**
+   * Opens a chat on an upgraded socket: refuses it with a coded error (and a normal close, so the
+   * SDK does not reconnect into the same error) when the config, the chat group or the account's
+   * chat allowance says no.
+   */
+  static async open(
+    socket: WebSocket,
+    deps: ChatDeps,
+    accountId: string,
+    query: ChatQuery,
+  ): Promise<ChatSession | undefined> {
+    const refuse = (spec: ChatErrorSpec, message: string) => {
+      if (socket.readyState === socket.OPEN) {
+        socket.send(JSON.stringify(out.error({ ...spec, message })))
+        socket.close(CLOSE_NORMAL, spec.slug)
+      }
+      return undefined
+    }
+    try {
+      if (deps.live.countFor(accountId) >= deps.limits.eviChatsPerAccount)
+        throw new ChatError(
+          CHAT_ERRORS.tooManyChats,
+          `This account already has ${deps.limits.eviChatsPerAccount} active chats (PROSODIA_EVI_MAX_CHATS_PER_ACCOUNT)`,
+        )
+      const config = query.configId ? await loadConfig(deps, accountId, query.configId, query.configVersion) : undefined
+      if (query.resumedChatGroupId && (await deps.history.groupActive(accountId, query.resumedChatGroupId)))
+        throw new ChatError(
+          CHAT_ERRORS.chatGroupActive,
+          `Chat group ${query.resumedChatGroupId} has a chat in progress`,
+        )
+      const voiceRef = query.voiceId ? { id: query.voiceId, name: query.voiceId } : (config?.voice ?? undefined)
+      let voice = voiceRef ? await deps.voices.resolve(accountId, voiceRef) : undefined
+      const voiceMissing = voiceRef && !voice
+      voice ??= deps.voices.fallback
+      let ids: { chatId: string; chatGroupId: string }
+      try {
+        ids = await deps.history.startChat({
+          accountId,
+          resumeChatGroupId: query.resumedChatGroupId,
+          config: config ? { id: config.id, version: config.version } : undefined,
+          metadata: query.settings.custom_session_id
+            ? { custom_session_id: query.settings.custom_session_id }
+            : undefined,
+        })
+      } catch (err) {
+        if (err instanceof ChatGroupNotFoundError)
+          throw new ChatError(CHAT_ERRORS.chatGroupNotFound, `Chat group ${err.chatGroupId} not found`)
+        throw err
+      }
+      if (socket.readyState !== socket.OPEN) {
+        await deps.history.endChat(accountId, ids.chatId, 'USER_ENDED')
+        return undefined
+      }
+      const session = new ChatSession(socket, deps, accountId, ids, config, query, voice, !!query.resumedChatGroupId)
+      await session.begin(query, voiceMissing ? voiceRef : undefined)
+      return session
+    } catch (err) {
+      if (err instanceof ChatError) return refuse(err.spec, err.message)
+      deps.log.error({ err }, 'evi chat: opening a chat failed')
+      return refuse(CHAT_ERRORS.internal, 'The chat could not be started')
+    }
+  }
+
+  private async begin(query: ChatQuery, missingVoice: unknown): Promise<void> {
+    this.send(out.chatMetadata({ chatId: this.chatId, chatGroupId: this.chatGroupId, requestId: this.requestId }))
+    this.deps.live.add({
+      ...this.live,
+      accountId: this.accountId,
+      chatId: this.chatId,
+      chatGroupId: this.chatGroupId,
+      allowConnection: this.allowConnection,
+    })
+    this.socket.on('close', () => void this.end(this.status ?? 'USER_ENDED', 'the client closed the socket'))
+    if (missingVoice)
+      this.error(
+        CHAT_ERRORS.voiceNotFound,
+        `The voice ${JSON.stringify(missingVoice)} was not found; a default voice speaks instead`,
+      )
+    for (const p of this.toolProblems()) this.error(CHAT_ERRORS.badTool, p)
+    if (this.resumed) {
+      const events = await this.deps.history.groupEvents(this.accountId, this.chatGroupId, query.eventLimit)
+      this.conversation.replay(events.filter((e) => e.chat_id !== this.chatId))
+    }
+    await this.record({ role: 'SYSTEM', type: 'CHAT_START_MESSAGE', metadata: { resumed: this.resumed } })
+    await this.record({ role: 'SYSTEM', type: 'SYSTEM_PROMPT', messageText: this.currentPrompt() })
+    this.deps.webhooks?.chatStarted({
+      accountId: this.accountId,
+      config: this.config,
+      chatId: this.chatId,
+      chatGroupId: this.chatGroupId,
+      customSessionId: this.customSessionId,
+      startTime: this.startedAt,
+      resumed: this.resumed,
+    })
+    this.armTimeouts()
+    const greeting = this.config?.event_messages.on_new_chat
+    if (greeting?.enabled && !this.resumed) {
+      if (greeting.text) void this.responder.start({ kind: 'speak', text: greeting.text, fromText: false })
+      else
+        void this.responder.start({
+          kind: 'reply',
+          instruction: 'The user has just joined the conversation: greet them briefly.',
+        })
+    }
+  }
+
+  // ---- ChatCore ------------------------------------------------------------------------------
+
+  get ended(): boolean {
+    return this.status !== undefined
+  }
+
+  get signal(): AbortSignal {
+    return this.ac.signal
+  }
+
+  now(): number {
+    return Date.now() - this.startedAt
+  }
+
+  send(message: Outgoing): void {
+    if (this.ended) return
+    const m = this.customSessionId ? { ...message, custom_session_id: this.customSessionId } : message
+    if (this.socket.readyState === this.socket.OPEN) {
+      if (this.socket.bufferedAmount > this.deps.limits.wsBufferedBytes) {
+        void this.end('ERROR', 'the client stopped reading')
+        return
+      }
+      this.socket.send(JSON.stringify(m))
+    }
+    for (const s of this.subscribers) s.listener(m)
+  }
+
+  async record(event: NewChatEvent) {
+    try {
+      return await this.deps.history.appendEvent(this.accountId, this.chatId, event)
+    } catch (err) {
+      this.log.error({ err, type: event.type }, 'evi chat: recording a history event failed')
+      return undefined
+    }
+  }
+
+  error(spec: ChatErrorSpec, message: string): void {
+    this.send(out.error({ code: spec.code, slug: spec.slug, message, requestId: this.requestId }))
+  }
+
+  // ---- LiveChat (control plane) --------------------------------------------------------------
+
+  /** This chat as the control plane sees it. */
+  private readonly live: LiveChat = {
+    accountId: '',
+    chatId: '',
+    chatGroupId: '',
+    allowConnection: false,
+    send: (message) => this.handle(message, 'control'),
+    subscribe: (listener, onEnd) => this.subscribe(listener, onEnd),
+  }
+
+  private subscribe(listener: (m: Record<string, unknown>) => void, onEnd: () => void): () => void {
+    const s = { listener, onEnd }
+    if (this.ended) {
+      onEnd()
+      return () => {}
+    }
+    this.subscribers.add(s)
+    return () => this.subscribers.delete(s)
+  }
+
+  // ---- client messages -----------------------------------------------------------------------
+
+  /** A text frame from the client: handled in arrival order; errors answer with an `error` message. */
+  onRaw(raw: string): void {
+    if (++this.pending > MAX_PENDING_MESSAGES) this.socket.pause()
+    this.queue = this.queue
+      .then(() => this.handle(raw, 'socket'))
+      .catch((err: unknown) => this.reportMessageError(err))
+      .finally(() => {
+        this.pending--
+        if (this.pending <= MAX_PENDING_MESSAGES && this.socket.isPaused) this.socket.resume()
+      })
+  }
+
+  private reportMessageError(err: unknown): void {
+    if (err instanceof ChatError) return this.error(err.spec, err.message)
+    if (err instanceof ControlMessageError) return this.error(CHAT_ERRORS.invalidMessage, err.message)
+    if (err instanceof AudioInputError) return this.error(CHAT_ERRORS.badAudio, err.message)
+    if (err instanceof ApiError) return this.error(CHAT_ERRORS.invalidMessage, err.message)
+    this.log.error({ err }, 'evi chat: handling a message failed')
+    this.error(CHAT_ERRORS.internal, 'The message could not be handled')
+  }
+
+  /** Parses, validates and applies one client message (from the socket or the control plane). */
+  private async handle(input: unknown, from: 'socket' | 'control'): Promise<void> {
+    if (this.ended) return
+    let value = input
+    if (typeof input === 'string') {
+      try {
+        value = parseClientJson(input, this.deps.limits.jsonDepth, [])
+      } catch {
+        throw new ChatError(CHAT_ERRORS.invalidJson, 'The message is not valid JSON')
+      }
+    }
+    const type = (value as { type?: unknown } | null)?.type
+    if (typeof type !== 'string' || !(type in checks))
+      throw new ChatError(
+        CHAT_ERRORS.unknownMessageType,
+        `Unknown message type ${JSON.stringify(type ?? null)}; expected one of ${Object.keys(checks).join(', ')}`,
+      )
+    if (from === 'control' && type === 'audio_input')
+      throw new ControlMessageError('audio_input cannot be sent through the control plane')
+    let m: ClientMessage
+    try {
+      m = checks[type as ClientMessageType](value)
+    } catch (err) {
+      throw new ChatError(CHAT_ERRORS.invalidMessage, `Invalid ${type} message: ${(err as Error).message}`)
+    }
+    if (m.custom_session_id) this.customSessionId = m.custom_session_id
+    switch (m.type) {
+      case 'audio_input':
+        return this.onAudio(m.data)
+      case 'session_settings':
+        return this.applySettings(m)
+      case 'user_input':
+        return this.onUserText(this.bounded(m.text))
+      case 'assistant_input':
+        this.touch()
+        void this.responder.start({ kind: 'speak', text: this.bounded(m.text), fromText: true })
+        return
+      case 'tool_response':
+      case 'tool_error':
+        if (!this.responder.toolAnswer(m))
+          throw new ChatError(CHAT_ERRORS.unknownToolCall, `No tool call ${m.tool_call_id} is waiting for an answer`)
+        return
+      case 'pause_assistant_message':
+        if (this.paused) return
+        this.paused = true
+        this.responder.stop()
+        await this.record({ role: 'SYSTEM', type: 'PAUSE_ONSET' })
+        return
+      case 'resume_assistant_message':
+        if (!this.paused) return
+        this.paused = false
+        await this.record({ role: 'SYSTEM', type: 'RESUME_ONSET' })
+        if (this.unansweredWhilePaused) {
+          this.unansweredWhilePaused = false
+          void this.responder.start({ kind: 'reply' })
+        }
+        return
+    }
+  }
+
+  private bounded(text: string): string {
+    const max = this.deps.limits.eviInputChars
+    if (text.length > max)
+      throw new ChatError(
+        CHAT_ERRORS.textTooLong,
+        `Text is longer than ${max} characters (PROSODIA_EVI_MAX_INPUT_TEXT_CHARS)`,
+      )
+    if (!text.trim()) throw new ChatError(CHAT_ERRORS.invalidMessage, 'The text is empty')
+    return text
+  }
+
+  private async onAudio(data: string): Promise<void> {
+    if (!/^[A-Za-z0-9+/]*={0,2}$/.test(data) || data.length % 4 === 1)
+      throw new ChatError(CHAT_ERRORS.badAudio, 'audio_input data is not base64')
+    const bytes = Buffer.from(data, 'base64')
+    if (bytes.length === 0) return
+    await this.listener.write(bytes)
+  }
+
+  private async onUserText(text: string): Promise<void> {
+    this.touch()
+    const at = this.now()
+    this.send(out.userMessage({ text, interim: false, fromText: true, beginMs: at, endMs: at }))
+    await this.record({ role: 'USER', type: 'USER_MESSAGE', messageText: text, metadata: { from_text: true } })
+    this.userSaid(text)
+  }
+
+  private onUserTurn(turn: UserTurn): void {
+    if (this.ended) return
+    this.touch()
+    this.send(
+      out.userMessage({
+        text: turn.text,
+        interim: false,
+        fromText: false,
+        beginMs: turn.beginMs,
+        endMs: turn.endMs,
+        scores: socketScores(turn.scores, this.deps.evi.prosodyScores),
+        language: turn.language,
+      }),
+    )
+    void this.record({
+      role: 'USER',
+      type: 'USER_MESSAGE',
+      messageText: turn.text,
+      emotionFeatures: turn.scores,
+      metadata: { time: { begin: turn.beginMs, end: turn.endMs }, early_end_of_turn: turn.early },
+    })
+    this.userSaid(
+      turn.text,
+      { endOfSpeech: turn.endOfSpeech, transcript: turn.transcriptAt, early: turn.early },
+      { prosody: turn.scores, time: { begin: turn.beginMs, end: turn.endMs } },
+    )
+  }
+
+  /** A user turn joins the conversation; the assistant answers unless paused. */
+  private userSaid(
+    text: string,
+    latency?: { endOfSpeech: number; transcript: number; early: boolean },
+    expression?: { prosody?: Record<string, number>; time?: { begin: number; end: number } },
+  ): void {
+    this.conversation.user(text, expression)
+    if (this.paused) {
+      this.unansweredWhilePaused = true
+      return
+    }
+    void this.responder.start({ kind: 'reply', latency })
+  }
+
+  private async applySettings(m: SessionSettingsMessage): Promise<void> {
+    if (m.system_prompt !== undefined)
+      this.sessionPrompt = m.system_prompt === null ? undefined : this.bounded(m.system_prompt)
+    if (m.variables !== undefined) this.variables = { ...this.variables, ...(m.variables ?? {}) }
+    if (m.context !== undefined) {
+      if (m.context === null) this.persistentContext = this.temporaryContext = undefined
+      else this.setContext({ text: this.bounded(m.context.text), type: m.context.type })
+    }
+    if (m.language_model_api_key !== undefined) {
+      this.apiKey = m.language_model_api_key ?? undefined
+      this.model = undefined
+    }
+    if (m.tools !== undefined || m.builtin_tools !== undefined) {
+      if (m.tools !== undefined) this.sessionTools = m.tools ?? undefined
+      if (m.builtin_tools !== undefined) this.sessionBuiltins = m.builtin_tools ?? undefined
+      this.tools = this.buildTools()
+      for (const p of this.toolProblems()) this.error(CHAT_ERRORS.badTool, p)
+    }
+    if (m.voice_id) {
+      const voice = await this.deps.voices.resolve(this.accountId, { id: m.voice_id, name: m.voice_id })
+      if (voice) this.voice = voice
+      else this.error(CHAT_ERRORS.voiceNotFound, `The voice ${m.voice_id} was not found; the current voice stays`)
+    }
+    if (m.audio)
+      this.listener.reformat({
+        encoding: m.audio.encoding ?? undefined,
+        sampleRate: m.audio.sample_rate,
+        channels: m.audio.channels,
+      })
+    // Recorded without the language model key: keys never reach the history.
+    const { language_model_api_key: _key, ...stored } = m
+    await this.record({
+      role: 'SYSTEM',
+      type: 'SESSION_SETTINGS',
+      messageText: JSON.stringify(stored),
+    })
+  }
+
+  private setContext(c: { text: string; type?: string }): void {
+    if (c.type === 'temporary') this.temporaryContext = c.text
+    else this.persistentContext = c.text
+  }
+
+  private buildTools(): Map<string, ChatTool> {
+    return chatTools({
+      config: this.config,
+      sessionTools: this.sessionTools ?? undefined,
+      sessionBuiltins: this.sessionBuiltins ?? undefined,
+    }).tools
+  }
+
+  private toolProblems(): string[] {
+    return chatTools({
+      config: this.config,
+      sessionTools: this.sessionTools ?? undefined,
+      sessionBuiltins: this.sessionBuiltins ?? undefined,
+    }).problems
+  }
+
+  private currentPrompt(): string {
+    return systemPrompt({
+      configPrompt: this.config?.prompt?.text,
+      sessionPrompt: this.sessionPrompt,
+      variables: this.variables,
+      persistentContext: this.persistentContext,
+      temporaryContext: this.temporaryContext,
+    })
+  }
+
+  // ---- timeouts and the end ------------------------------------------------------------------
+
+  private timeoutMs(which: 'inactivity' | 'max_duration', fallbackSecs: number): number | undefined {
+    const t = this.config?.timeouts[which]
+    if (t && !t.enabled) return undefined
+    return (t?.duration_secs ?? fallbackSecs) * 1000 * this.deps.timings.timeoutScale
+  }
+
+  private armTimeouts(): void {
+    const max = this.timeoutMs('max_duration', DEFAULT_MAX_DURATION_SECS)
+    if (max !== undefined) {
+      const t = setTimeout(() => void this.timeOut('MAX_DURATION_TIMEOUT'), max)
+      t.unref()
+      this.timers.push(t)
+    }
+    this.touch()
+  }
+
+  /** User activity: restarts the inactivity timeout. */
+  private touch(): void {
+    const ms = this.timeoutMs('inactivity', DEFAULT_INACTIVITY_SECS)
+    if (ms === undefined || this.ended) return
+    clearTimeout(this.inactivity)
+    this.inactivity = setTimeout(() => {
+      // The assistant talking (or a tool call pending) is not the user being away.
+      if (this.responder.busy) return this.touch()
+      void this.timeOut('INACTIVITY_TIMEOUT')
+    }, ms)
+    this.inactivity.unref()
+  }
+
+  private async timeOut(status: 'INACTIVITY_TIMEOUT' | 'MAX_DURATION_TIMEOUT'): Promise<void> {
+    if (this.ended) return
+    const spec =
+      status === 'INACTIVITY_TIMEOUT'
+        ? this.config?.event_messages.on_inactivity_timeout
+        : this.config?.event_messages.on_max_duration_timeout
+    if (spec?.enabled) {
+      const text = spec.text || (status === 'INACTIVITY_TIMEOUT' ? DEFAULT_INACTIVITY_TEXT : DEFAULT_MAX_DURATION_TEXT)
+      await this.responder.start({ kind: 'speak', text, fromText: false })
+    }
+    await this.end(status, status === 'INACTIVITY_TIMEOUT' ? 'inactivity timeout' : 'maximum duration reached')
+  }
+
+  /** Ends the chat once: stops every stage, closes the history and the socket. */
+  async end(status: ChatStatus, reason: string): Promise<void> {
+    if (this.status) return
+    this.status = status
+    this.log.info({ status, reason, seconds: Math.round(this.now() / 1000) }, 'evi chat: ended')
+    for (const t of this.timers) clearTimeout(t)
+    clearTimeout(this.inactivity)
+    this.responder.stop()
+    this.ac.abort(new Error(`chat ended: ${reason}`))
+    this.listener.close()
+    this.deps.live.remove(this.chatId)
+    for (const s of this.subscribers) s.onEnd()
+    this.subscribers.clear()
+    if (this.socket.readyState === this.socket.OPEN) this.socket.close(CLOSE_NORMAL, reason.slice(0, 100))
+    const endTime = Date.now()
+    try {
+      await this.recorder.close()
+    } catch (err) {
+      this.log.error({ err }, 'evi chat: closing the recording failed')
+    }
+    try {
+      await this.deps.history.appendEvent(this.accountId, this.chatId, {
+        role: 'SYSTEM',
+        type: 'CHAT_END_MESSAGE',
+        metadata: { status, reason },
+      })
+      await this.deps.history.endChat(this.accountId, this.chatId, status, endTime)
+    } catch (err) {
+      this.log.error({ err }, 'evi chat: closing the history failed')
+    }
+    this.deps.webhooks?.chatEnded({
+      accountId: this.accountId,
+      config: this.config,
+      chatId: this.chatId,
+      chatGroupId: this.chatGroupId,
+      customSessionId: this.customSessionId,
+      endTime,
+      durationSeconds: Math.round((endTime - this.startedAt) / 1000),
+      status,
+    })
+  }
+}
+
+async function loadConfig(deps: ChatDeps, accountId: string, id: string, version?: number): Promise<ReturnConfig> {
+  try {
+    return await deps.configs.get(accountId, id, version)
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 404)
+      throw new ChatError(
+        CHAT_ERRORS.configNotFound,
+        version === undefined ? `Config ${id} not found` : `Config ${id} version ${version} not found`,
+      )
+    throw err
+  }
+}
