@@ -69,6 +69,8 @@ export interface Limits {
   readonly eviHistoryMessages: number
   /** PROSODIA_EVI_HISTORY_CHARS: most characters of conversation sent to the language model (oldest dropped first). */
   readonly eviHistoryChars: number
+  /** PROSODIA_EVI_MAX_CHAT_SECONDS: longest chat, whatever its config says (a config's max_duration may be off). */
+  readonly eviChatSeconds: number
   /** PROSODIA_EVI_MAX_TURN_SECONDS: longest single user turn; longer speech is cut into turns of this length. */
   readonly eviTurnSeconds: number
   /** PROSODIA_EVI_MAX_INPUT_TEXT_CHARS: longest user_input / assistant_input / system prompt / context text. */
@@ -210,6 +212,7 @@ function loadLimits(env: NodeJS.ProcessEnv): Limits {
     eviMessagesPerSecond: n('PROSODIA_EVI_MAX_MESSAGES_PER_SECOND', 200, 1, 100_000),
     eviHistoryMessages: n('PROSODIA_EVI_HISTORY_MESSAGES', 60, 2, 100_000),
     eviHistoryChars: n('PROSODIA_EVI_HISTORY_CHARS', 48_000, 1000, 10_000_000),
+    eviChatSeconds: n('PROSODIA_EVI_MAX_CHAT_SECONDS', 7200, 60, 7 * 86_400),
     eviTurnSeconds: n('PROSODIA_EVI_MAX_TURN_SECONDS', 60, 5, 3600),
     eviInputChars: n('PROSODIA_EVI_MAX_INPUT_TEXT_CHARS', 20_000, 100, 1_000_000),
   }

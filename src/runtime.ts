@@ -225,6 +225,9 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}): 
   // The AI SDK would print its warnings to the console; they go to the log instead.
   routeAiSdkWarnings(log.child({ domain: 'evi.llm' }))
   const liveChats = new LiveChats()
+  // Chats left ACTIVE by a process that died mid-chat: none can still be running past the longest chat.
+  const stale = await eviHistory.chats.endStaleChats(Date.now() - (limits.eviChatSeconds + 300) * 1000)
+  if (stale > 0) log.warn({ chats: stale }, 'evi: ended chats left active by a stopped process (status ERROR)')
   const chat = createChatDeps({
     config,
     log,

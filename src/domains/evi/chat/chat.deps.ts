@@ -104,6 +104,7 @@ export interface ChatDeps {
   limits: Pick<
     Limits,
     | 'eviChatsPerAccount'
+    | 'eviChatSeconds'
     | 'eviHistoryMessages'
     | 'eviHistoryChars'
     | 'eviInputChars'

@@ -148,6 +148,7 @@ export function createChatDeps(d: ChatModuleDeps): Omit<ChatDeps, 'log'> {
     evi: d.config.evi,
     limits: {
       eviChatsPerAccount: l.eviChatsPerAccount,
+      eviChatSeconds: l.eviChatSeconds,
       eviHistoryMessages: l.eviHistoryMessages,
       eviHistoryChars: l.eviHistoryChars,
       eviInputChars: l.eviInputChars,

@@ -210,6 +210,8 @@ export class ChatSession implements ChatCore {
       return session
     } catch (err) {
       if (err instanceof ChatError) return refuse(err.spec, err.message)
+      if (err instanceof ChatGroupNotFoundError)
+        return refuse(CHAT_ERRORS.chatGroupNotFound, `Chat group ${err.chatGroupId} not found`)
       deps.log.error({ err }, 'evi chat: opening a chat failed')
       return refuse(CHAT_ERRORS.internal, 'The chat could not be started')
     }
@@ -545,8 +547,12 @@ export class ChatSession implements ChatCore {
 
   private timeoutMs(which: 'inactivity' | 'max_duration', fallbackSecs: number): number | undefined {
     const t = this.config?.timeouts[which]
-    if (t && !t.enabled) return undefined
-    return (t?.duration_secs ?? fallbackSecs) * 1000 * this.deps.timings.timeoutScale
+    const scale = this.deps.timings.timeoutScale
+    // No chat outlives PROSODIA_EVI_MAX_CHAT_SECONDS, even with the config's max_duration off.
+    const hard = which === 'max_duration' ? this.deps.limits.eviChatSeconds * 1000 * scale : undefined
+    if (t && !t.enabled) return hard
+    const ms = (t?.duration_secs ?? fallbackSecs) * 1000 * scale
+    return hard === undefined ? ms : Math.min(ms, hard)
   }
 
   private armTimeouts(): void {

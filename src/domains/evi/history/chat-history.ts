@@ -142,6 +142,17 @@ export function createChatHistory(d: ChatHistoryDeps): ChatHistory {
       return repo.groupActive(db, chatGroupId)
     },
 
+    async endStaleChats(startedBefore) {
+      const stale = await db
+        .selectFrom('evi_chats')
+        .select(['id', 'account_id', 'start_timestamp'])
+        .where('status', '=', 'ACTIVE')
+        .where('start_timestamp', '<', startedBefore)
+        .execute()
+      for (const c of stale) await this.endChat(c.account_id, c.id, 'ERROR')
+      return stale.length
+    },
+
     recorder(_accountId, chatId) {
       return createRecorder({ blobs: d.blobs, tmpDir: d.tmpDir, maxSeconds: d.maxRecordingSeconds, log: d.log }, chatId)
     },

@@ -98,4 +98,9 @@ export interface ChatHistory {
   /** Whether another chat of this group is running now (Hume refuses two live chats in one group). */
   groupActive(accountId: string, chatGroupId: string): Promise<boolean>
   recorder(accountId: string, chatId: string): ChatRecorder
+  /**
+   * Ends, with status ERROR, every chat still ACTIVE that started before `startedBefore`: chats whose
+   * process died mid-chat (no live chat runs longer than PROSODIA_EVI_MAX_CHAT_SECONDS). Returns how many.
+   */
+  endStaleChats(startedBefore: number): Promise<number>
 }
