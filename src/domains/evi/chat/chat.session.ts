@@ -308,7 +308,15 @@ export class ChatSession implements ChatCore {
     chatId: '',
     chatGroupId: '',
     allowConnection: false,
-    send: (message) => this.handle(message, 'control'),
+    // In line with the socket's own messages, so both arrive at the chat in one order.
+    send: (message) => {
+      const work = this.queue.then(() => this.handle(message, 'control'))
+      this.queue = work.catch(() => {})
+      return work.catch((err: unknown) => {
+        if (err instanceof ChatError) throw new ControlMessageError(err.message, err.spec)
+        throw err
+      })
+    },
     subscribe: (listener, onEnd) => this.subscribe(listener, onEnd),
   }
 
@@ -453,6 +461,12 @@ export class ChatSession implements ChatCore {
       emotionFeatures: turn.scores,
       metadata: { time: { begin: turn.beginMs, end: turn.endMs }, early_end_of_turn: turn.early },
     })
+    // Speech shorter than min_interruption_ms while the assistant talks (a backchannel: "mm-hm")
+    // is heard and kept, but neither stops the assistant nor asks for a new reply.
+    if (this.responder.speaking) {
+      this.conversation.user(turn.text, { prosody: turn.scores, time: { begin: turn.beginMs, end: turn.endMs } })
+      return
+    }
     this.userSaid(
       turn.text,
       { endOfSpeech: turn.endOfSpeech, transcript: turn.transcriptAt, early: turn.early },
