@@ -33,7 +33,8 @@ const DEFAULT_BIN = 'pocketsphinx_continuous'
 const STDOUT_LIMIT = 8 * 1024 * 1024
 const STDERR_LIMIT = 16 * 1024
 
-function modelArgs(modelDir: string): string[] {
+/** The en-us model's files as CLI arguments (the batch provider and the live recogniser share them). */
+export function pocketsphinxModelArgs(modelDir: string): string[] {
   return [
     '-hmm',
     join(modelDir, 'en-us'),
@@ -140,7 +141,7 @@ export class PocketsphinxProvider implements AsrProvider {
   }
 
   private run(wav: string, signal: AbortSignal | undefined): Promise<string> {
-    const args = ['-infile', wav, '-time', 'yes', '-logfn', '/dev/null', ...modelArgs(this.modelDir)]
+    const args = ['-infile', wav, '-time', 'yes', '-logfn', '/dev/null', ...pocketsphinxModelArgs(this.modelDir)]
     const deadline = AbortSignal.timeout(this.timeoutMs)
     const stop = signal ? AbortSignal.any([signal, deadline]) : deadline
     return new Promise<string>((resolve, reject) => {

@@ -6,6 +6,7 @@
 import type { FastifyBaseLogger } from 'fastify'
 import type { EviConfig, Limits } from '../../../config.js'
 import type { AsrProvider } from '../../../shared/asr/asr.js'
+import type { StreamingRecognizer } from '../../../shared/asr/pocketsphinx-stream.js'
 import type { VoiceSpec } from '../../tts/engines/engine.js'
 import type { ReturnConfig } from '../configs.schemas.js'
 import type { ChatHistory } from '../history/history.types.js'
@@ -36,6 +37,8 @@ export interface ChatStages {
   languageModel(spec: LanguageModelSpec | null | undefined, sessionApiKey: string | undefined): LanguageModel
   /** The bounded window of the conversation sent to the model (newest kept; a tool call stays with its result). */
   historyWindow(messages: LlmMessage[]): LlmMessage[]
+  /** A live recogniser for one chat (local pocketsphinx), or undefined: turns are then transcribed one by one. */
+  liveAsr?(): Promise<StreamingRecognizer | undefined>
   /** The speech recogniser, or null when the server has none. */
   asr(): Promise<AsrProvider | null>
   turnSettings(config: ReturnConfig | undefined): TurnSettings

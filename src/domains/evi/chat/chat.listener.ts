@@ -6,16 +6,25 @@
  * there instead of after the full end-of-turn silence (the transcript is then already done).
  */
 import { AsrError, type AsrProvider } from '../../../shared/asr/asr.js'
+import type { StreamingRecognizer } from '../../../shared/asr/pocketsphinx-stream.js'
 import type { ChatRecorder } from '../history/history.types.js'
 import { CHAT_ERRORS } from './chat.codes.js'
 import type { ChatCore } from './chat.core.js'
 import type { ChatDeps } from './chat.deps.js'
 import { serverMessages as out } from './chat.messages.js'
+import { END_PADDING_MS } from './turns/turn-detector.js'
 import type { AudioInput, AudioInputFormat, TurnDetector, TurnEvent, TurnSettings } from './turns/turns.types.js'
 
 /** Audio waiting for the detector, in 16 kHz samples: past this the client sends faster than we listen. */
 export const MAX_AUDIO_BACKLOG_SAMPLES = 16_000 * 30
 const SAMPLES_PER_MS = 16
+/** How long a turn's end waits for the live recogniser to finalise its words before transcribing the audio itself. */
+export const LIVE_ASR_WAIT_MS = 1500
+/** A pause's speculative transcript waits less: the turn's full end-of-turn silence is coming anyway. */
+const LIVE_ASR_PAUSE_WAIT_MS = 800
+
+/** Where the speech of a turn's audio ends, in stream ms (the audio keeps END_PADDING_MS after it). */
+const speechEnd = (beginMs: number, audio: Float32Array) => beginMs + audio.length / SAMPLES_PER_MS - END_PADDING_MS
 
 export interface UserTurn {
   text: string
@@ -52,6 +61,8 @@ export class Listener {
   /** [audio position (ms) after a chunk, wall-clock ms it arrived], to date the end of speech. */
   private arrivals: [number, number][] = []
   private asr: AsrProvider | null | undefined
+  /** The live recogniser fed every sample (pocketsphinx): words ready about when the turn ends. */
+  private live: StreamingRecognizer | undefined
   private warnedNoAsr = false
   private format: AudioInputFormat
 
@@ -71,6 +82,10 @@ export class Listener {
     if (!this.detector) {
       this.detector = await this.deps.stages.turnDetector(this.settings)
       this.asr = await this.deps.stages.asr()
+      this.live = await this.deps.stages.liveAsr?.().catch((err: unknown) => {
+        this.core.log.warn({ err }, 'evi chat: live transcription unavailable; transcribing each turn instead')
+        return undefined
+      })
     }
     this.input ??= this.deps.stages.audioInput(this.format, {
       onPcm: (pcm) => this.onPcm(pcm),
@@ -86,6 +101,7 @@ export class Listener {
 
   close(): void {
     this.input?.close()
+    this.live?.close()
     void this.detector?.close()
   }
 
@@ -97,6 +113,8 @@ export class Listener {
       return
     }
     this.backlog += pcm.length
+    // The recogniser hears every sample the detector does, so their clocks agree.
+    this.live?.write(pcm)
     const arrived = Date.now()
     this.chain = this.chain
       .then(async () => {
@@ -144,7 +162,8 @@ export class Listener {
   private speculate(ev: Extract<TurnEvent, { type: 'pause' }>): void {
     if (!this.asr) return
     const seq = this.seq
-    const transcript = this.transcribe(ev.audio, false)
+    const bounds = { beginMs: ev.beginMs, endMs: speechEnd(ev.beginMs, ev.audio), waitMs: LIVE_ASR_PAUSE_WAIT_MS }
+    const transcript = this.transcribe(ev.audio, false, bounds)
     const spec: Speculation = { seq, transcript }
     this.speculation = spec
     void transcript.then(async (t) => {
@@ -167,8 +186,13 @@ export class Listener {
   private finish(ev: Extract<TurnEvent, { type: 'end' }>): void {
     const spec = this.speculation?.seq === this.seq ? this.speculation : undefined
     this.speculation = undefined
-    const endOfSpeech = this.wallAt(ev.endMs)
-    const transcript = spec ? spec.transcript : this.transcribe(ev.audio, true)
+    const spokenUntil = speechEnd(ev.beginMs, ev.audio)
+    const endOfSpeech = this.wallAt(spokenUntil)
+    const bounds = { beginMs: ev.beginMs, endMs: spokenUntil, waitMs: LIVE_ASR_WAIT_MS }
+    // The pause's transcript when it came through; otherwise (none, or the recogniser was late) this turn's own.
+    const transcript = (spec ? spec.transcript : Promise.resolve(undefined)).then(
+      (t) => t ?? this.transcribe(ev.audio, true, bounds),
+    )
     const scores = this.deps.stages.prosody(ev.audio, 16_000, this.core.signal).catch((err: unknown) => {
       if (!this.core.ended) this.core.log.warn({ err }, 'evi chat: user prosody failed')
       return undefined
@@ -194,7 +218,16 @@ export class Listener {
   private async transcribe(
     audio: Float32Array,
     reportErrors: boolean,
+    bounds: { beginMs: number; endMs: number; waitMs: number },
   ): Promise<{ text: string; language?: string } | undefined> {
+    if (this.live) {
+      const text = await this.live.textBetween(bounds.beginMs / 1000, bounds.endMs / 1000, {
+        timeoutMs: bounds.waitMs,
+        signal: this.core.signal,
+      })
+      if (text !== undefined) return text ? { text, language: 'en' } : undefined
+      // Not finalised in time (a busy machine): the turn's audio alone, below.
+    }
     if (!this.asr) {
       if (!this.warnedNoAsr) {
         this.warnedNoAsr = true

@@ -7,7 +7,8 @@
 import type { Logger } from 'pino'
 import type { Config } from '../../../config.js'
 import type { AsrProvider } from '../../../shared/asr/asr.js'
-import { createAsrProvider } from '../../../shared/asr/index.js'
+import { createAsrProvider, pocketsphinxAvailable } from '../../../shared/asr/index.js'
+import { startPocketsphinxStream } from '../../../shared/asr/pocketsphinx-stream.js'
 import { safeFetch } from '../../../shared/net/safe-fetch.js'
 import type { WorkerPool } from '../../../shared/workers/pool.js'
 import { SileroVad } from '../../expression/prosody/vad.js'
@@ -69,6 +70,12 @@ export function createChatStages(d: ChatModuleDeps): ChatStages {
         maxChars: config.limits.eviHistoryChars,
       }),
     asr,
+    // pocketsphinx is what `auto` picks when no transcription URL is set; a remote recogniser is called per turn.
+    liveAsr: async () => {
+      const p = config.media.asr.provider
+      if (p === 'openai' || p === 'none' || !(await pocketsphinxAvailable())) return undefined
+      return startPocketsphinxStream({ onError: (err) => d.log.warn({ err }, 'evi chat: live transcription failed') })
+    },
     turnSettings: (c) => turnSettings(c),
     turnDetector: async (settings) =>
       createTurnDetector(await vad(), settings, { maxTurnSeconds: config.limits.eviTurnSeconds }),

@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto'
 import { PoolBusyError } from '../../../shared/workers/pool.js'
 import type { ChatRecorder } from '../history/history.types.js'
-import { LlmError, type LanguageModel, type LlmToolCall } from '../llm/llm.types.js'
+import { LlmError, type LanguageModel, type LlmMessage, type LlmToolCall } from '../llm/llm.types.js'
 import { CHAT_ERRORS } from './chat.codes.js'
 import { latencyFigures, type ChatCore, type TurnLatency } from './chat.core.js'
 import type { ChatDeps } from './chat.deps.js'
@@ -139,7 +139,11 @@ export class Responder {
     let first = true
     for (let round = 0; round < MAX_TOOL_ROUNDS; round++) {
       const tools = this.state.tools()
-      const messages = this.deps.stages.historyWindow(this.state.conversation.messages)
+      const windowed = this.deps.stages.historyWindow(this.state.conversation.messages)
+      // Models refuse an empty conversation, which is what a greeting answers (no one has spoken
+      // yet): the instruction then stands in as the turn to answer, without joining the conversation.
+      const messages: LlmMessage[] =
+        windowed.length === 0 && req.instruction ? [{ role: 'user', content: req.instruction }] : windowed
       const calls: LlmToolCall[] = []
       const splitter = new SentenceSplitter()
       const speakAll = async (sentences: string[]) => {
