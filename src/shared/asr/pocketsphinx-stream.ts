@@ -26,6 +26,9 @@ import { DEFAULT_POCKETSPHINX_MODEL, pocketsphinxModelArgs } from './pocketsphin
  */
 export const END_TOLERANCE_S = 0.15
 
+/** Frames (10 ms) of silence after which the recogniser finalises an utterance. */
+export const VAD_POSTSPEECH_FRAMES = 30
+
 /** Audio waiting for the recogniser before more is dropped (30 s of 16 kHz s16): it has fallen behind. */
 export const MAX_STREAM_BACKLOG_BYTES = 16_000 * 2 * 30
 
