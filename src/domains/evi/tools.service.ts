@@ -1,6 +1,7 @@
 import { Ajv } from 'ajv'
 import type { Kysely } from 'kysely'
 import { errors } from '../../shared/http/errors.js'
+import { jsonDepth } from '../../shared/http/json.js'
 import type { Database, EviVersionRow } from '../../shared/storage/database.js'
 import type { ReturnUserDefinedTool, ToolPayload } from './tools.schemas.js'
 import { VersionedService, versionFields } from './versions.service.js'
@@ -8,10 +9,22 @@ import { VersionedService, versionFields } from './versions.service.js'
 const metaValidator = new Ajv({ strict: false, validateSchema: true })
 
 /**
+ * Nesting a tool's JSON Schema may have: schemas are walked recursively (validation, the AI SDK's
+ * conversion), and a deep one would overflow the stack in every chat that offers the tool.
+ */
+export const TOOL_SCHEMA_MAX_DEPTH = 32
+
+/**
  * A tool's `parameters` must be a JSON Schema object: the LLM is told to produce arguments that
  * match it, so a schema that does not parse or is not an object would break every chat using the tool.
  */
 export function validateToolParameters(parameters: string): void {
+  if (jsonDepth(parameters, TOOL_SCHEMA_MAX_DEPTH) > TOOL_SCHEMA_MAX_DEPTH)
+    throw errors.invalidField(
+      ['body', 'parameters'],
+      `parameters is nested more than ${TOOL_SCHEMA_MAX_DEPTH} levels deep`,
+      'value_error',
+    )
   let parsed: unknown
   try {
     parsed = JSON.parse(parameters)

@@ -42,8 +42,14 @@ export function installAuth(app: FastifyInstance, accounts: AccountService): voi
 
 const CREDENTIAL_PARAMS = new Set(['apikey', 'accesstoken'])
 
-/** `api_key`, `API_KEY`, `api+key`, `api_key[]`, `api_key\0`...: every spelling a server might read as one. */
-const credentialName = (key: string) => CREDENTIAL_PARAMS.has(key.toLowerCase().replace(/[^a-z]/g, ''))
+/**
+ * `api_key`, `API_KEY`, `api+key`, `api_key[]`, `api_key\0`...: every spelling a server might read as one;
+ * and names ending in one, such as the EVI chat's `session_settings[language_model_api_key]`.
+ */
+const credentialName = (key: string) => {
+  const name = key.toLowerCase().replace(/[^a-z]/g, '')
+  return [...CREDENTIAL_PARAMS].some((p) => name.endsWith(p))
+}
 
 /**
  * A URL safe to log: credential query parameters are redacted after decoding, so `api%5Fkey=...`

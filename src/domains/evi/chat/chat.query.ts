@@ -101,6 +101,9 @@ function parseSettings(params: URLSearchParams): ConnectSettings {
         s.event_limit = int(where, value, 0, MAX_EVENT_LIMIT)
         break
       case 'custom_session_id':
+        if (value.length > 256) throw bad(`${where} is longer than 256 characters`)
+        s.custom_session_id = value
+        break
       case 'language_model_api_key':
       case 'system_prompt':
       case 'voice_id':
@@ -110,7 +113,12 @@ function parseSettings(params: URLSearchParams): ConnectSettings {
       // Unknown settings are ignored like unknown parameters.
     }
   }
-  if (s.context && !s.context.text) throw bad('session_settings[context] needs a text')
+  if (s.context && !s.context.text.trim()) throw bad('session_settings[context] needs a text')
+  if (
+    s.variables &&
+    Object.keys(s.variables).some((k) => k === '__proto__' || k === 'constructor' || k === 'prototype')
+  )
+    throw bad('session_settings[variables] uses a reserved name')
   return s
 }
 

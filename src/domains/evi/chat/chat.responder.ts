@@ -216,7 +216,7 @@ export class Responder {
       if (recorded) return
       recorded = true
       const metadata = o.latency ? { latency: latencyFigures(o.latency) } : undefined
-      if (o.latency) this.core.log.info({ chat_id: this.core.chatId, ...metadata }, 'evi chat: turn latency')
+      if (o.latency) this.core.log.info(metadata, 'evi chat: turn latency')
       void this.core.record({ role: 'AGENT', type: 'AGENT_MESSAGE', messageText: text, metadata })
     }
     try {

@@ -15,6 +15,7 @@ import {
   type ChatRecorder,
   type ChatStatus,
   type NewChatEvent,
+  type StoredChatEvent,
 } from '../history/history.types.js'
 import type { LanguageModel } from '../llm/llm.types.js'
 import { ChatError, CHAT_ERRORS, type ChatErrorSpec } from './chat.codes.js'
@@ -71,6 +72,12 @@ export class ChatSession implements ChatCore {
   private unansweredWhilePaused = false
   private timers: NodeJS.Timeout[] = []
   private inactivity: NodeJS.Timeout | undefined
+  /** The chat's first history events being written (see begin). */
+  private opening: Promise<void> = Promise.resolve()
+  /** The last history write (see record). */
+  private writes: Promise<unknown> = Promise.resolve()
+  /** CHAT_END_MESSAGE is being written: nothing is recorded after it. */
+  private historyClosed = false
   // Session state that session_settings can change.
   private customSessionId: string | undefined
   private sessionPrompt: string | undefined
@@ -177,6 +184,7 @@ export class ChatSession implements ChatCore {
           `This account already has ${deps.limits.eviChatsPerAccount} active chats (PROSODIA_EVI_MAX_CHATS_PER_ACCOUNT)`,
         )
       const config = query.configId ? await loadConfig(deps, accountId, query.configId, query.configVersion) : undefined
+      if (query.resumedChatGroupId) await deps.live.groupClosed(query.resumedChatGroupId)
       if (query.resumedChatGroupId && (await deps.history.groupActive(accountId, query.resumedChatGroupId)))
         throw new ChatError(
           CHAT_ERRORS.chatGroupActive,
@@ -233,12 +241,16 @@ export class ChatSession implements ChatCore {
         `The voice ${JSON.stringify(missingVoice)} was not found; a default voice speaks instead`,
       )
     for (const p of this.toolProblems()) this.error(CHAT_ERRORS.badTool, p)
-    if (this.resumed) {
-      const events = await this.deps.history.groupEvents(this.accountId, this.chatGroupId, query.eventLimit)
-      this.conversation.replay(events.filter((e) => e.chat_id !== this.chatId))
-    }
-    await this.record({ role: 'SYSTEM', type: 'CHAT_START_MESSAGE', metadata: { resumed: this.resumed } })
-    await this.record({ role: 'SYSTEM', type: 'SYSTEM_PROMPT', messageText: this.currentPrompt() })
+    // end() waits for these first events, so that nothing is recorded after CHAT_END_MESSAGE.
+    this.opening = (async () => {
+      if (this.resumed) {
+        const events = await this.deps.history.groupEvents(this.accountId, this.chatGroupId, query.eventLimit)
+        this.conversation.replay(events.filter((e) => e.chat_id !== this.chatId))
+      }
+      await this.record({ role: 'SYSTEM', type: 'CHAT_START_MESSAGE', metadata: { resumed: this.resumed } })
+      await this.record({ role: 'SYSTEM', type: 'SYSTEM_PROMPT', messageText: this.currentPrompt() })
+    })()
+    await this.opening
     this.deps.webhooks?.chatStarted({
       accountId: this.accountId,
       config: this.config,
@@ -248,6 +260,8 @@ export class ChatSession implements ChatCore {
       startTime: this.startedAt,
       resumed: this.resumed,
     })
+    // The client left while the chat opened: it has ended, so no timeout is armed and nothing is said.
+    if (this.ended) return
     this.armTimeouts()
     const greeting = this.config?.event_messages.on_new_chat
     if (greeting?.enabled && !this.resumed) {
@@ -287,13 +301,20 @@ export class ChatSession implements ChatCore {
     for (const s of this.subscribers) s.listener(m)
   }
 
-  async record(event: NewChatEvent) {
-    try {
-      return await this.deps.history.appendEvent(this.accountId, this.chatId, event)
-    } catch (err) {
-      this.log.error({ err, type: event.type }, 'evi chat: recording a history event failed')
-      return undefined
-    }
+  record(event: NewChatEvent): Promise<StoredChatEvent | undefined> {
+    // One write at a time, in the order made: most events are recorded without waiting, and on a
+    // database with a connection pool concurrent writes could take their places in another order.
+    if (this.historyClosed) return Promise.resolve(undefined)
+    const write = this.writes.then(async () => {
+      try {
+        return await this.deps.history.appendEvent(this.accountId, this.chatId, event)
+      } catch (err) {
+        this.log.error({ err, type: event.type }, 'evi chat: recording a history event failed')
+        return undefined
+      }
+    })
+    this.writes = write
+    return write
   }
 
   error(spec: ChatErrorSpec, message: string): void {
@@ -361,11 +382,14 @@ export class ChatSession implements ChatCore {
       try {
         value = parseClientJson(input, this.deps.limits.jsonDepth, [])
       } catch {
-        throw new ChatError(CHAT_ERRORS.invalidJson, 'The message is not valid JSON')
+        throw new ChatError(
+          CHAT_ERRORS.invalidJson,
+          `The message is not valid JSON, is nested more than ${this.deps.limits.jsonDepth} levels deep, or uses a reserved key (__proto__, constructor.prototype)`,
+        )
       }
     }
     const type = (value as { type?: unknown } | null)?.type
-    if (typeof type !== 'string' || !(type in checks))
+    if (typeof type !== 'string' || !Object.hasOwn(checks, type))
       throw new ChatError(
         CHAT_ERRORS.unknownMessageType,
         `Unknown message type ${JSON.stringify(type ?? null)}; expected one of ${Object.keys(checks).join(', ')}`,
@@ -609,6 +633,8 @@ export class ChatSession implements ChatCore {
   async end(status: ChatStatus, reason: string): Promise<void> {
     if (this.status) return
     this.status = status
+    let closed!: () => void
+    this.deps.live.closingGroup(this.chatGroupId, new Promise<void>((resolve) => (closed = resolve)))
     this.log.info({ status, reason, seconds: Math.round(this.now() / 1000) }, 'evi chat: ended')
     for (const t of this.timers) clearTimeout(t)
     clearTimeout(this.inactivity)
@@ -620,11 +646,14 @@ export class ChatSession implements ChatCore {
     this.subscribers.clear()
     if (this.socket.readyState === this.socket.OPEN) this.socket.close(CLOSE_NORMAL, reason.slice(0, 100))
     const endTime = Date.now()
+    await this.opening.catch(() => {})
     try {
       await this.recorder.close()
     } catch (err) {
       this.log.error({ err }, 'evi chat: closing the recording failed')
     }
+    this.historyClosed = true
+    await this.writes
     try {
       await this.deps.history.appendEvent(this.accountId, this.chatId, {
         role: 'SYSTEM',
@@ -635,6 +664,7 @@ export class ChatSession implements ChatCore {
     } catch (err) {
       this.log.error({ err }, 'evi chat: closing the history failed')
     }
+    closed()
     this.deps.webhooks?.chatEnded({
       accountId: this.accountId,
       config: this.config,

@@ -4,7 +4,9 @@
  * Built-ins: `hang_up` ends the chat; `web_search` answers from the configured search provider, or
  * honestly says there is none.
  */
+import { jsonDepth } from '../../../shared/http/json.js'
 import type { ReturnConfig } from '../configs.schemas.js'
+import { TOOL_SCHEMA_MAX_DEPTH } from '../tools.service.js'
 import type { LlmTool } from '../llm/llm.types.js'
 import type { SessionTool } from './chat.messages.js'
 
@@ -30,8 +32,14 @@ const BUILTIN_SPECS: Record<BuiltinName, LlmTool> = {
   },
 }
 
+/** Names that would collide with an object's own machinery wherever tools are kept by name. */
+const RESERVED_NAMES = new Set(['__proto__', 'constructor', 'prototype'])
+
 /** A tool's `parameters` (a JSON Schema as a string) parsed; a tool whose schema is not an object is refused. */
 export function parseParameters(name: string, text: string): Record<string, unknown> {
+  if (RESERVED_NAMES.has(name)) throw new Error(`tool "${name}": that name is reserved`)
+  if (jsonDepth(text, TOOL_SCHEMA_MAX_DEPTH) > TOOL_SCHEMA_MAX_DEPTH)
+    throw new Error(`tool "${name}": parameters is nested more than ${TOOL_SCHEMA_MAX_DEPTH} levels deep`)
   let value: unknown
   try {
     value = JSON.parse(text)

@@ -32,6 +32,8 @@ export class ControlMessageError extends Error {
 
 export class LiveChats {
   private readonly chats = new Map<string, LiveChat>()
+  /** Chat groups whose chat has ended here but is still writing its end (recording, end event, status). */
+  private readonly closing = new Map<string, Promise<void>>()
 
   add(chat: LiveChat): void {
     this.chats.set(chat.chatId, chat)
@@ -45,6 +47,22 @@ export class LiveChats {
   get(accountId: string, chatId: string): LiveChat | undefined {
     const chat = this.chats.get(chatId)
     return chat && chat.accountId === accountId ? chat : undefined
+  }
+
+  /** A chat of this group has ended and settles `done` once its history says so. */
+  closingGroup(chatGroupId: string, done: Promise<void>): void {
+    this.closing.set(chatGroupId, done)
+    void done.finally(() => {
+      if (this.closing.get(chatGroupId) === done) this.closing.delete(chatGroupId)
+    })
+  }
+
+  /**
+   * Settles once the group's chat that ended in this process has finished closing (at once if none):
+   * a client that resumes the group right after closing its chat is not refused as "still active".
+   */
+  groupClosed(chatGroupId: string): Promise<void> {
+    return this.closing.get(chatGroupId) ?? Promise.resolve()
   }
 
   countFor(accountId: string): number {
