@@ -71,6 +71,8 @@ export interface Limits {
   readonly eviHistoryChars: number
   /** PROSODIA_EVI_MAX_CHAT_SECONDS: longest chat, whatever its config says (a config's max_duration may be off). */
   readonly eviChatSeconds: number
+  /** PROSODIA_EVI_MAX_EVENTS_PER_CHAT: history events one chat records; later ones are logged as dropped. */
+  readonly eviEventsPerChat: number
   /** PROSODIA_EVI_MAX_TURN_SECONDS: longest single user turn; longer speech is cut into turns of this length. */
   readonly eviTurnSeconds: number
   /** PROSODIA_EVI_MAX_INPUT_TEXT_CHARS: longest user_input / assistant_input / system prompt / context text. */
@@ -213,6 +215,7 @@ function loadLimits(env: NodeJS.ProcessEnv): Limits {
     eviHistoryMessages: n('PROSODIA_EVI_HISTORY_MESSAGES', 60, 2, 100_000),
     eviHistoryChars: n('PROSODIA_EVI_HISTORY_CHARS', 48_000, 1000, 10_000_000),
     eviChatSeconds: n('PROSODIA_EVI_MAX_CHAT_SECONDS', 7200, 60, 7 * 86_400),
+    eviEventsPerChat: n('PROSODIA_EVI_MAX_EVENTS_PER_CHAT', 10_000, 10, 10_000_000),
     eviTurnSeconds: n('PROSODIA_EVI_MAX_TURN_SECONDS', 60, 5, 3600),
     eviInputChars: n('PROSODIA_EVI_MAX_INPUT_TEXT_CHARS', 20_000, 100, 1_000_000),
   }

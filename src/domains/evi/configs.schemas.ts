@@ -66,7 +66,11 @@ const ConfigSections = {
   language_model: Type.Optional(
     Type.Object({
       model_provider: Type.Optional(Enum(MODEL_PROVIDERS)),
-      model_resource: Type.Optional(Enum(LANGUAGE_MODELS)),
+      // A URL names a custom language model's endpoint (called through the SSRF guard); the SDK's enum
+      // only has `custom-language-model`, for which PROSODIA_CLM_URL says where.
+      model_resource: Type.Optional(
+        Type.Union([Enum(LANGUAGE_MODELS), Type.String({ pattern: '^https?://[^\\s]+$', maxLength: 2048 })]),
+      ),
       temperature: Type.Optional(Type.Number({ minimum: 0, maximum: 1 })),
     }),
   ),

@@ -77,6 +77,13 @@ export class ConfigService extends VersionedService<ReturnConfig> {
 
   /** Validates a posted config against the account's resources and normalises it for storage. */
   async toPayload(body: Posted, accountId: string): Promise<ConfigPayload> {
+    const lm = body.language_model
+    if (lm?.model_resource && /^https?:\/\//.test(lm.model_resource) && lm.model_provider !== 'CUSTOM_LANGUAGE_MODEL')
+      throw errors.invalidField(
+        ['body', 'language_model', 'model_resource'],
+        'a URL is a model_resource only for model_provider CUSTOM_LANGUAGE_MODEL',
+        'value_error',
+      )
     let prompt: ConfigPayload['prompt'] = null
     // Bytes the config's references add once expanded (each listed tool is repeated in full).
     let referencedBytes = 0

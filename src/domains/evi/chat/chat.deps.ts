@@ -108,6 +108,7 @@ export interface ChatDeps {
     Limits,
     | 'eviChatsPerAccount'
     | 'eviChatSeconds'
+    | 'eviEventsPerChat'
     | 'eviHistoryMessages'
     | 'eviHistoryChars'
     | 'eviInputChars'

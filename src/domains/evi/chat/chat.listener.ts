@@ -48,6 +48,8 @@ export interface ListenerHandlers {
 interface Speculation {
   seq: number
   transcript: Promise<{ text: string; language?: string } | undefined>
+  /** Prosody of the turn so far: the pause's audio is the turn's speech, so the end reuses it. */
+  scores: Promise<Record<string, number> | undefined>
 }
 
 export class Listener {
@@ -94,9 +96,11 @@ export class Listener {
     this.input.write(bytes)
   }
 
+  /** New audio settings start a new input stream (also the way out of one that failed). */
   reformat(format: AudioInputFormat): void {
     this.format = format
-    this.input?.reformat(format)
+    this.input?.close()
+    this.input = undefined
   }
 
   close(): void {
@@ -164,7 +168,7 @@ export class Listener {
     const seq = this.seq
     const bounds = { beginMs: ev.beginMs, endMs: speechEnd(ev.beginMs, ev.audio), waitMs: LIVE_ASR_PAUSE_WAIT_MS }
     const transcript = this.transcribe(ev.audio, false, bounds)
-    const spec: Speculation = { seq, transcript }
+    const spec: Speculation = { seq, transcript, scores: this.measure(ev.audio) }
     this.speculation = spec
     void transcript.then(async (t) => {
       if (this.speculation !== spec || this.core.ended || !t?.text) return
@@ -193,10 +197,8 @@ export class Listener {
     const transcript = (spec ? spec.transcript : Promise.resolve(undefined)).then(
       (t) => t ?? this.transcribe(ev.audio, true, bounds),
     )
-    const scores = this.deps.stages.prosody(ev.audio, 16_000, this.core.signal).catch((err: unknown) => {
-      if (!this.core.ended) this.core.log.warn({ err }, 'evi chat: user prosody failed')
-      return undefined
-    })
+    // Measured at the pause already (off the reply's critical path) unless speech resumed since.
+    const scores = spec ? spec.scores : this.measure(ev.audio)
     // Turns reach the session in the order they were spoken, however long each one's ASR takes.
     this.turns = this.turns.then(async () => {
       const t = await transcript
@@ -212,6 +214,13 @@ export class Listener {
         transcriptAt,
         early: ev.early,
       })
+    })
+  }
+
+  private measure(audio: Float32Array): Promise<Record<string, number> | undefined> {
+    return this.deps.stages.prosody(audio, 16_000, this.core.signal).catch((err: unknown) => {
+      if (!this.core.ended) this.core.log.warn({ err }, 'evi chat: user prosody failed')
+      return undefined
     })
   }
 

@@ -156,6 +156,7 @@ export function createChatDeps(d: ChatModuleDeps): Omit<ChatDeps, 'log'> {
     limits: {
       eviChatsPerAccount: l.eviChatsPerAccount,
       eviChatSeconds: l.eviChatSeconds,
+      eviEventsPerChat: l.eviEventsPerChat,
       eviHistoryMessages: l.eviHistoryMessages,
       eviHistoryChars: l.eviHistoryChars,
       eviInputChars: l.eviInputChars,

@@ -53,6 +53,8 @@ class Aborted extends Error {}
 
 export class Responder {
   private current: { ac: AbortController; done: Promise<void> } | undefined
+  /** The last assistant_input waiting for its turn to speak. */
+  private queued: Promise<void> | undefined
   /** Chat time (ms) at which the client will have played everything sent so far. */
   private playhead = 0
   private readonly pendingTools = new Map<string, { resolve: (o: ToolOutcome) => void; fallback?: string }>()
@@ -92,6 +94,20 @@ export class Responder {
     return done
   }
 
+  /**
+   * Speaks after what is being said now (assistant_input): two in a row are both spoken, in order.
+   * A user turn in between still takes over, as it does from any response.
+   */
+  enqueue(req: ResponseRequest): Promise<void> {
+    const before = this.queued ?? this.current?.done ?? Promise.resolve()
+    const mine = before.then(() => (this.core.ended ? undefined : this.start(req)))
+    this.queued = mine
+    void mine.finally(() => {
+      if (this.queued === mine) this.queued = undefined
+    })
+    return mine
+  }
+
   /** Stops the response in progress, if any (pause, a new response, the end of the chat). */
   stop(): void {
     const c = this.current
@@ -124,7 +140,13 @@ export class Responder {
 
   private async run(req: ResponseRequest, signal: AbortSignal): Promise<void> {
     if (req.kind === 'speak') {
-      await this.say(req.text, { fromText: req.fromText, signal, first: true })
+      // Sentence by sentence, as the model's text is: audio starts sooner and each message stays small.
+      const splitter = new SentenceSplitter()
+      let first = true
+      for (const s of [...splitter.push(req.text), ...splitter.flush()]) {
+        await this.say(s, { fromText: req.fromText, signal, first })
+        first = false
+      }
       this.core.send(out.assistantEnd())
       return
     }

@@ -48,6 +48,12 @@ export const DEFAULT_INACTIVITY_SECS = 120
 export const DEFAULT_MAX_DURATION_SECS = 1800
 const DEFAULT_INACTIVITY_TEXT = "It seems you've stepped away. I'll end our conversation now; talk to you later."
 const DEFAULT_MAX_DURATION_TEXT = "We've reached the time limit for this conversation. Goodbye for now."
+/** invalid_audio errors sent per second at most (the rest of a broken stream's chunks are dropped quietly). */
+const MAX_AUDIO_ERRORS_PER_SECOND = 5
+/** Session variables one chat may hold (their total size is bounded by PROSODIA_EVI_MAX_INPUT_TEXT_CHARS). */
+export const MAX_VARIABLES = 100
+/** A SESSION_SETTINGS event's text: larger settings are recorded by their keys. */
+export const MAX_STORED_SETTINGS_CHARS = 8192
 /** Client messages waiting to be handled before the socket stops reading (TCP back-pressure). */
 const MAX_PENDING_MESSAGES = 64
 const CLOSE_NORMAL = 1000
@@ -78,6 +84,9 @@ export class ChatSession implements ChatCore {
   private writes: Promise<unknown> = Promise.resolve()
   /** CHAT_END_MESSAGE is being written: nothing is recorded after it. */
   private historyClosed = false
+  private audioErrors: number[] = []
+  /** History events written so far (PROSODIA_EVI_MAX_EVENTS_PER_CHAT). */
+  private recorded = 0
   // Session state that session_settings can change.
   private customSessionId: string | undefined
   private sessionPrompt: string | undefined
@@ -305,6 +314,14 @@ export class ChatSession implements ChatCore {
     // One write at a time, in the order made: most events are recorded without waiting, and on a
     // database with a connection pool concurrent writes could take their places in another order.
     if (this.historyClosed) return Promise.resolve(undefined)
+    if (++this.recorded > this.deps.limits.eviEventsPerChat) {
+      if (this.recorded === this.deps.limits.eviEventsPerChat + 1)
+        this.log.warn(
+          { limit: this.deps.limits.eviEventsPerChat },
+          'evi chat: event limit reached; later events are not recorded',
+        )
+      return Promise.resolve(undefined)
+    }
     const write = this.writes.then(async () => {
       try {
         return await this.deps.history.appendEvent(this.accountId, this.chatId, event)
@@ -318,6 +335,13 @@ export class ChatSession implements ChatCore {
   }
 
   error(spec: ChatErrorSpec, message: string): void {
+    // A stream of bad audio would answer every 20 ms chunk: a few such errors a second are enough.
+    if (spec.slug === CHAT_ERRORS.badAudio.slug) {
+      const now = Date.now()
+      this.audioErrors = this.audioErrors.filter((t) => now - t < 1000)
+      if (this.audioErrors.length >= MAX_AUDIO_ERRORS_PER_SECOND) return
+      this.audioErrors.push(now)
+    }
     this.send(out.error({ code: spec.code, slug: spec.slug, message, requestId: this.requestId }))
   }
 
@@ -412,7 +436,7 @@ export class ChatSession implements ChatCore {
         return this.onUserText(this.bounded(m.text))
       case 'assistant_input':
         this.touch()
-        void this.responder.start({ kind: 'speak', text: this.bounded(m.text), fromText: true })
+        void this.responder.enqueue({ kind: 'speak', text: this.bounded(m.text), fromText: true })
         return
       case 'tool_response':
       case 'tool_error':
@@ -515,7 +539,21 @@ export class ChatSession implements ChatCore {
   private async applySettings(m: SessionSettingsMessage): Promise<void> {
     if (m.system_prompt !== undefined)
       this.sessionPrompt = m.system_prompt === null ? undefined : this.bounded(m.system_prompt)
-    if (m.variables !== undefined) this.variables = { ...this.variables, ...(m.variables ?? {}) }
+    if (m.variables !== undefined) {
+      const merged = { ...this.variables, ...(m.variables ?? {}) }
+      const size = JSON.stringify(merged).length
+      if (Object.keys(merged).length > MAX_VARIABLES || size > this.deps.limits.eviInputChars)
+        throw new ChatError(
+          CHAT_ERRORS.textTooLong,
+          `Session variables are limited to ${MAX_VARIABLES} names and ${this.deps.limits.eviInputChars} characters in all (PROSODIA_EVI_MAX_INPUT_TEXT_CHARS)`,
+        )
+      this.variables = merged
+    }
+    if (m.metadata && JSON.stringify(m.metadata).length > this.deps.limits.eviInputChars)
+      throw new ChatError(
+        CHAT_ERRORS.textTooLong,
+        `Session metadata is limited to ${this.deps.limits.eviInputChars} characters (PROSODIA_EVI_MAX_INPUT_TEXT_CHARS)`,
+      )
     if (m.context !== undefined) {
       if (m.context === null) this.persistentContext = this.temporaryContext = undefined
       else this.setContext({ text: this.bounded(m.context.text), type: m.context.type })
@@ -541,12 +579,17 @@ export class ChatSession implements ChatCore {
         sampleRate: m.audio.sample_rate,
         channels: m.audio.channels,
       })
-    // Recorded without the language model key: keys never reach the history.
+    // Recorded without the language model key: keys never reach the history. Large settings (a long
+    // prompt, many tools) are recorded by their keys only, so a chat's history grows by bounded steps.
     const { language_model_api_key: _key, ...stored } = m
+    const text = JSON.stringify(stored)
     await this.record({
       role: 'SYSTEM',
       type: 'SESSION_SETTINGS',
-      messageText: JSON.stringify(stored),
+      messageText:
+        text.length <= MAX_STORED_SETTINGS_CHARS
+          ? text
+          : JSON.stringify({ type: m.type, keys: Object.keys(stored), characters: text.length }),
     })
   }
 
