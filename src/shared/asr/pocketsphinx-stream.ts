@@ -26,6 +26,14 @@ import { DEFAULT_POCKETSPHINX_MODEL, pocketsphinxModelArgs } from './pocketsphin
  */
 export const END_TOLERANCE_S = 0.15
 
+/**
+ * When the recogniser has heard this long past the turn's end (its own silence window plus decoding)
+ * and has said nothing new for QUIET_MS, it is not inside an utterance: the turn detector counted a
+ * breath or a tail as speech that the recogniser did not, and what it finalised is all there is.
+ */
+export const HEARD_PAST_S = 0.6
+export const QUIET_MS = 250
+
 /** Frames (10 ms) of silence after which the recogniser finalises an utterance. */
 export const VAD_POSTSPEECH_FRAMES = 30
 
@@ -107,6 +115,9 @@ class LiveRecognizer implements StreamingRecognizer {
   private failed = false
   private closed = false
   private partial = ''
+  /** Seconds of audio written to the recogniser. */
+  private written = 0
+  private lastOutputAt = Date.now()
   private waiters = new Set<() => void>()
   private writer: Socket | undefined
   /** Audio written before the recogniser opened its input. */
@@ -149,6 +160,8 @@ class LiveRecognizer implements StreamingRecognizer {
       const v = Math.max(-1, Math.min(1, pcm16k[i]!))
       out.writeInt16LE(Math.round(v * 32767), i * 2)
     }
+    this.written += pcm16k.length / 16_000
+    this.wake()
     if (this.writer) this.writer.write(out)
     else {
       this.early.push(out)
@@ -162,7 +175,10 @@ class LiveRecognizer implements StreamingRecognizer {
     o: { timeoutMs: number; signal?: AbortSignal },
   ): Promise<string | undefined> {
     const needed = endS - END_TOLERANCE_S
-    if (this.finalised < needed && !this.failed) {
+    const settled = () =>
+      this.finalised >= needed ||
+      (this.written >= endS + HEARD_PAST_S && Date.now() - this.lastOutputAt >= QUIET_MS && this.finalised > beginS)
+    if (!settled() && !this.failed) {
       await new Promise<void>((resolve) => {
         const done = () => {
           clearTimeout(timer)
@@ -171,7 +187,7 @@ class LiveRecognizer implements StreamingRecognizer {
           resolve()
         }
         const check = () => {
-          if (this.finalised >= needed || this.failed) done()
+          if (settled() || this.failed) done()
         }
         const timer = setTimeout(done, o.timeoutMs)
         o.signal?.addEventListener('abort', done, { once: true })
@@ -179,7 +195,7 @@ class LiveRecognizer implements StreamingRecognizer {
       })
     }
     // A recogniser that died answers only for what it finalised before.
-    if (this.finalised < needed || (this.failed && this.finalised < endS)) return undefined
+    if (!settled() || (this.failed && this.finalised < endS)) return undefined
     return this.words
       .filter((w) => (w.begin + w.end) / 2 >= beginS && (w.begin + w.end) / 2 <= endS + 0.3)
       .map((w) => w.text)
@@ -197,6 +213,7 @@ class LiveRecognizer implements StreamingRecognizer {
   }
 
   private onOutput(s: string): void {
+    this.lastOutputAt = Date.now()
     const lines = (this.partial + s).split('\n')
     this.partial = lines.pop() ?? ''
     for (const line of lines) {

@@ -3,7 +3,7 @@
 // (PROSODIA_EVI_MAX_EVENTS_PER_CHAT); message types and tool names that are prototype keys; two
 // assistant_inputs in a row are both spoken; a failed audio stream recovers with new audio settings.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { MAX_STORED_SETTINGS_CHARS, MAX_VARIABLES } from '../../../src/domains/evi/chat/chat.session.js'
+import { MAX_STORED_SETTINGS_CHARS, MAX_VARIABLES } from '../../../src/domains/evi/chat/chat.settings.js'
 import { isType } from '../../helpers/evi-chat.js'
 import { startChatHarness, type ChatHarness } from './chat-harness.js'
 

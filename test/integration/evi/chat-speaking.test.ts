@@ -32,8 +32,10 @@ describe('EVI chat: greeting and assistant_input', () => {
     const chat = await h.open({ configId: id })
     await chat.next(isType('assistant_end'))
     expect(chat.messages[0]!.type).toBe('chat_metadata')
-    expect(said(chat.messages)).toEqual(['Welcome back! How can I help?'])
-    expectSpoken(chat, 'Welcome back! How can I help?', false)
+    // Spoken sentence by sentence, as the model's text is.
+    expect(said(chat.messages)).toEqual(['Welcome back!', 'How can I help?'])
+    expectSpoken(chat, 'Welcome back!', false)
+    expectSpoken(chat, 'How can I help?', false)
     expect(h.llm.requests.length).toBe(before)
     expect(chat.invalid).toEqual([])
     chat.close()
@@ -82,12 +84,13 @@ describe('EVI chat: greeting and assistant_input', () => {
     const before = h.llm.requests.length
     const chat = await h.open({ configId: id })
     await chat.next(isType('chat_metadata'))
-    // Two sentences and odd spacing: said exactly as sent, in one message, never split or reworded.
+    // Two sentences and odd spacing: said as sent, never reworded, one assistant_message per sentence.
     const text = 'Let me check that for you.  One moment, please.'
     chat.socket.sendAssistantInput({ text })
     await chat.next(isType('assistant_end'))
-    expectSpoken(chat, text, true)
-    expect(said(chat.messages)).toEqual([text])
+    expectSpoken(chat, 'Let me check that for you.', true)
+    expectSpoken(chat, 'One moment, please.', true)
+    expect(said(chat.messages)).toEqual(['Let me check that for you.', 'One moment, please.'])
     expect(h.llm.requests.length).toBe(before)
 
     // What the assistant said is part of the conversation the model sees next.
@@ -95,7 +98,7 @@ describe('EVI chat: greeting and assistant_input', () => {
     await chat.next(isType('assistant_end'), { from: chat.messages.length })
     const sent = h.llm.requests.at(-1)!.body.messages as { role: string; content: string }[]
     expect(sent.slice(1)).toEqual([
-      { role: 'assistant', content: text },
+      { role: 'assistant', content: 'Let me check that for you. One moment, please.' },
       { role: 'user', content: 'Thanks.' },
     ])
     expect(chat.invalid).toEqual([])

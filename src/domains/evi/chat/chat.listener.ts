@@ -20,6 +20,12 @@ export const MAX_AUDIO_BACKLOG_SAMPLES = 16_000 * 30
 const SAMPLES_PER_MS = 16
 /** How long a turn's end waits for the live recogniser to finalise its words before transcribing the audio itself. */
 export const LIVE_ASR_WAIT_MS = 1500
+/** How long a turn's end gives the live recogniser before transcribing the turn's audio alongside. */
+export const LIVE_ASR_HEADSTART_MS = 700
+/** The live recogniser has not finalised the turn (yet). */
+const NOT_YET = Symbol('not yet')
+
+type Transcribed = { text: string; language?: string }
 /** A pause's speculative transcript waits less: the turn's full end-of-turn silence is coming anyway. */
 const LIVE_ASR_PAUSE_WAIT_MS = 800
 
@@ -224,19 +230,53 @@ export class Listener {
     })
   }
 
+  /**
+   * A turn's words: from the live recogniser when it has them, racing (at a turn's end) a
+   * transcription of the turn's own audio that starts LIVE_ASR_HEADSTART_MS later, so a recogniser
+   * that has not closed its utterance (a noisy room, a busy machine) costs a little, not a timeout.
+   */
   private async transcribe(
     audio: Float32Array,
     reportErrors: boolean,
     bounds: { beginMs: number; endMs: number; waitMs: number },
   ): Promise<{ text: string; language?: string } | undefined> {
-    if (this.live) {
-      const text = await this.live.textBetween(bounds.beginMs / 1000, bounds.endMs / 1000, {
-        timeoutMs: bounds.waitMs,
-        signal: this.core.signal,
+    const live = this.live
+    if (!live) return this.transcribeAudio(audio, reportErrors, this.core.signal)
+    const ac = new AbortController()
+    const stop = () => ac.abort()
+    this.core.signal.addEventListener('abort', stop, { once: true })
+    try {
+      const heard = live
+        .textBetween(bounds.beginMs / 1000, bounds.endMs / 1000, { timeoutMs: bounds.waitMs, signal: ac.signal })
+        .then((text) => (text === undefined ? NOT_YET : text ? { text, language: 'en' } : undefined))
+      // A pause's speculation only asks the live recogniser: the turn's end is coming anyway.
+      if (!reportErrors) return await heard.then((r) => (r === NOT_YET ? undefined : r))
+      const own: Promise<Transcribed | typeof NOT_YET> = new Promise<void>((r) =>
+        setTimeout(r, LIVE_ASR_HEADSTART_MS),
+      ).then(async () =>
+        ac.signal.aborted ? NOT_YET : ((await this.transcribeAudio(audio, true, ac.signal)) ?? NOT_YET),
+      )
+      // The first answer wins; NOT_YET from one of them means waiting for the other.
+      return await new Promise<Transcribed | undefined>((resolve) => {
+        let waiting = 2
+        const take = (r: Transcribed | undefined | typeof NOT_YET) => {
+          if (r !== NOT_YET) resolve(r)
+          else if (--waiting === 0) resolve(undefined)
+        }
+        void heard.then(take)
+        void own.then(take)
       })
-      if (text !== undefined) return text ? { text, language: 'en' } : undefined
-      // Not finalised in time (a busy machine): the turn's audio alone, below.
+    } finally {
+      ac.abort()
+      this.core.signal.removeEventListener('abort', stop)
     }
+  }
+
+  private async transcribeAudio(
+    audio: Float32Array,
+    reportErrors: boolean,
+    signal: AbortSignal,
+  ): Promise<{ text: string; language?: string } | undefined> {
     if (!this.asr) {
       if (!this.warnedNoAsr) {
         this.warnedNoAsr = true
@@ -249,10 +289,10 @@ export class Listener {
     }
     if (audio.length < SAMPLES_PER_MS * 100) return undefined
     try {
-      const t = await this.asr.transcribe(audio, { signal: this.core.signal })
+      const t = await this.asr.transcribe(audio, { signal })
       return { text: t.text.trim(), language: t.language ?? undefined }
     } catch (err) {
-      if (this.core.ended) return undefined
+      if (this.core.ended || signal.aborted) return undefined
       if (reportErrors) {
         const why = err instanceof AsrError ? err.message : 'unexpected failure'
         this.core.log.warn({ err }, 'evi chat: transcription failed')

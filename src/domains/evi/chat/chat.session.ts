@@ -17,7 +17,6 @@ import {
   type NewChatEvent,
   type StoredChatEvent,
 } from '../history/history.types.js'
-import type { LanguageModel } from '../llm/llm.types.js'
 import { ChatError, CHAT_ERRORS, type ChatErrorSpec } from './chat.codes.js'
 import type { ChatCore } from './chat.core.js'
 import type { ChatDeps } from './chat.deps.js'
@@ -33,8 +32,10 @@ import {
 } from './chat.messages.js'
 import type { ChatQuery } from './chat.query.js'
 import { Responder } from './chat.responder.js'
-import { chatTools, type ChatTool } from './chat.tools.js'
-import { Conversation, systemPrompt, type Variables } from './conversation.js'
+import { Conversation } from './conversation.js'
+import { ChatEventLog } from './chat.events.js'
+import { SessionState } from './chat.settings.js'
+import { ChatTimeouts, type TimeoutStatus } from './chat.timeouts.js'
 import { ControlMessageError, type LiveChat } from './live-chats.js'
 import { AudioInputError, type AudioInputFormat } from './turns/turns.types.js'
 import type { VoiceSpec } from '../../tts/engines/engine.js'
@@ -43,17 +44,10 @@ const checks = Object.fromEntries(
   Object.entries(ClientMessages).map(([type, schema]) => [type, compileBodyCheck(schema, [])]),
 ) as { [K in ClientMessageType]: (v: unknown) => ClientMessage }
 
-/** Hume's defaults when a chat has no config (a config states its own). */
-export const DEFAULT_INACTIVITY_SECS = 120
-export const DEFAULT_MAX_DURATION_SECS = 1800
 const DEFAULT_INACTIVITY_TEXT = "It seems you've stepped away. I'll end our conversation now; talk to you later."
 const DEFAULT_MAX_DURATION_TEXT = "We've reached the time limit for this conversation. Goodbye for now."
 /** invalid_audio errors sent per second at most (the rest of a broken stream's chunks are dropped quietly). */
 const MAX_AUDIO_ERRORS_PER_SECOND = 5
-/** Session variables one chat may hold (their total size is bounded by PROSODIA_EVI_MAX_INPUT_TEXT_CHARS). */
-export const MAX_VARIABLES = 100
-/** A SESSION_SETTINGS event's text: larger settings are recorded by their keys. */
-export const MAX_STORED_SETTINGS_CHARS = 8192
 /** Client messages waiting to be handled before the socket stops reading (TCP back-pressure). */
 const MAX_PENDING_MESSAGES = 64
 const CLOSE_NORMAL = 1000
@@ -76,30 +70,12 @@ export class ChatSession implements ChatCore {
   private pending = 0
   private paused = false
   private unansweredWhilePaused = false
-  private timers: NodeJS.Timeout[] = []
-  private inactivity: NodeJS.Timeout | undefined
   /** The chat's first history events being written (see begin). */
   private opening: Promise<void> = Promise.resolve()
-  /** The last history write (see record). */
-  private writes: Promise<unknown> = Promise.resolve()
-  /** CHAT_END_MESSAGE is being written: nothing is recorded after it. */
-  private historyClosed = false
   private audioErrors: number[] = []
-  /** History events written so far (PROSODIA_EVI_MAX_EVENTS_PER_CHAT). */
-  private recorded = 0
-  // Session state that session_settings can change.
-  private customSessionId: string | undefined
-  private sessionPrompt: string | undefined
-  private variables: Variables = {}
-  private persistentContext: string | undefined
-  private temporaryContext: string | undefined
-  private tools: Map<string, ChatTool>
-  private sessionTools: SessionSettingsMessage['tools'] = undefined
-  private sessionBuiltins: SessionSettingsMessage['builtin_tools'] = undefined
-  private voice: VoiceSpec
-  private apiKey: string | undefined
-  private model: LanguageModel | undefined
-
+  private readonly state: SessionState
+  private readonly events: ChatEventLog
+  private readonly timeouts: ChatTimeouts
   private constructor(
     private readonly socket: WebSocket,
     private readonly deps: ChatDeps,
@@ -114,31 +90,31 @@ export class ChatSession implements ChatCore {
     this.chatGroupId = ids.chatGroupId
     this.allowConnection = query.allowConnection
     this.log = deps.log.child({ chat_id: ids.chatId })
-    this.voice = voice
     const s = query.settings
-    this.customSessionId = s.custom_session_id
-    this.sessionPrompt = s.system_prompt
-    this.variables = { ...s.variables }
-    this.apiKey = s.language_model_api_key
-    if (s.context) this.setContext(s.context)
-    this.tools = this.buildTools()
+    this.state = new SessionState(deps, config, s, voice)
+    this.events = new ChatEventLog(
+      deps.history,
+      { accountId, chatId: ids.chatId },
+      deps.limits.eviEventsPerChat,
+      this.log,
+    )
+    this.timeouts = new ChatTimeouts({
+      config,
+      scale: deps.timings.timeoutScale,
+      maxChatSeconds: deps.limits.eviChatSeconds,
+      busy: () => this.responder.busy,
+      onTimeout: (status) => void this.timeOut(status),
+    })
     this.recorder = deps.history.recorder(accountId, ids.chatId)
     this.responder = new Responder(this, deps, {
       conversation: this.conversation,
-      systemPrompt: () =>
-        systemPrompt({
-          configPrompt: this.config?.prompt?.text,
-          sessionPrompt: this.sessionPrompt,
-          variables: this.variables,
-          persistentContext: this.persistentContext,
-          temporaryContext: this.temporaryContext,
-        }),
-      consumeTemporaryContext: () => (this.temporaryContext = undefined),
-      tools: () => this.tools,
-      voice: () => this.voice,
-      model: () => (this.model ??= deps.stages.languageModel(this.config?.language_model, this.apiKey)),
+      systemPrompt: () => this.state.systemPrompt(),
+      consumeTemporaryContext: () => this.state.consumeTemporaryContext(),
+      tools: () => this.state.tools,
+      voice: () => this.state.voice,
+      model: () => this.state.model(),
       temperature: () => this.config?.language_model?.temperature,
-      customSessionId: () => this.customSessionId,
+      customSessionId: () => this.state.customSessionId,
       recorder: this.recorder,
       hangUp: () => void this.end('USER_ENDED', 'the assistant hung up'),
       toolCalled: (message) =>
@@ -147,7 +123,7 @@ export class ChatSession implements ChatCore {
           config: this.config,
           chatId: this.chatId,
           chatGroupId: this.chatGroupId,
-          customSessionId: this.customSessionId,
+          customSessionId: this.state.customSessionId,
           message,
         }),
     })
@@ -159,7 +135,7 @@ export class ChatSession implements ChatCore {
     this.listener = new Listener(this, deps, this.recorder, deps.stages.turnSettings(config), format, {
       verbose: query.verboseTranscription,
       handlers: {
-        onSpeechStart: () => this.touch(),
+        onSpeechStart: () => this.timeouts.touch(),
         onSustainedSpeech: (atMs) => {
           if (!this.paused) this.responder.interrupt(atMs)
         },
@@ -249,7 +225,7 @@ export class ChatSession implements ChatCore {
         CHAT_ERRORS.voiceNotFound,
         `The voice ${JSON.stringify(missingVoice)} was not found; a default voice speaks instead`,
       )
-    for (const p of this.toolProblems()) this.error(CHAT_ERRORS.badTool, p)
+    for (const p of this.state.toolProblems) this.error(CHAT_ERRORS.badTool, p)
     // end() waits for these first events, so that nothing is recorded after CHAT_END_MESSAGE.
     this.opening = (async () => {
       if (this.resumed) {
@@ -257,7 +233,7 @@ export class ChatSession implements ChatCore {
         this.conversation.replay(events.filter((e) => e.chat_id !== this.chatId))
       }
       await this.record({ role: 'SYSTEM', type: 'CHAT_START_MESSAGE', metadata: { resumed: this.resumed } })
-      await this.record({ role: 'SYSTEM', type: 'SYSTEM_PROMPT', messageText: this.currentPrompt() })
+      await this.record({ role: 'SYSTEM', type: 'SYSTEM_PROMPT', messageText: this.state.systemPrompt() })
     })()
     await this.opening
     this.deps.webhooks?.chatStarted({
@@ -265,13 +241,13 @@ export class ChatSession implements ChatCore {
       config: this.config,
       chatId: this.chatId,
       chatGroupId: this.chatGroupId,
-      customSessionId: this.customSessionId,
+      customSessionId: this.state.customSessionId,
       startTime: this.startedAt,
       resumed: this.resumed,
     })
     // The client left while the chat opened: it has ended, so no timeout is armed and nothing is said.
     if (this.ended) return
-    this.armTimeouts()
+    this.timeouts.start()
     const greeting = this.config?.event_messages.on_new_chat
     if (greeting?.enabled && !this.resumed) {
       if (greeting.text) void this.responder.start({ kind: 'speak', text: greeting.text, fromText: false })
@@ -299,7 +275,8 @@ export class ChatSession implements ChatCore {
 
   send(message: Outgoing): void {
     if (this.ended) return
-    const m = this.customSessionId ? { ...message, custom_session_id: this.customSessionId } : message
+    const id = this.state.customSessionId
+    const m = id ? { ...message, custom_session_id: id } : message
     if (this.socket.readyState === this.socket.OPEN) {
       if (this.socket.bufferedAmount > this.deps.limits.wsBufferedBytes) {
         void this.end('ERROR', 'the client stopped reading')
@@ -311,27 +288,7 @@ export class ChatSession implements ChatCore {
   }
 
   record(event: NewChatEvent): Promise<StoredChatEvent | undefined> {
-    // One write at a time, in the order made: most events are recorded without waiting, and on a
-    // database with a connection pool concurrent writes could take their places in another order.
-    if (this.historyClosed) return Promise.resolve(undefined)
-    if (++this.recorded > this.deps.limits.eviEventsPerChat) {
-      if (this.recorded === this.deps.limits.eviEventsPerChat + 1)
-        this.log.warn(
-          { limit: this.deps.limits.eviEventsPerChat },
-          'evi chat: event limit reached; later events are not recorded',
-        )
-      return Promise.resolve(undefined)
-    }
-    const write = this.writes.then(async () => {
-      try {
-        return await this.deps.history.appendEvent(this.accountId, this.chatId, event)
-      } catch (err) {
-        this.log.error({ err, type: event.type }, 'evi chat: recording a history event failed')
-        return undefined
-      }
-    })
-    this.writes = write
-    return write
+    return this.events.record(event)
   }
 
   error(spec: ChatErrorSpec, message: string): void {
@@ -426,17 +383,17 @@ export class ChatSession implements ChatCore {
     } catch (err) {
       throw new ChatError(CHAT_ERRORS.invalidMessage, `Invalid ${type} message: ${(err as Error).message}`)
     }
-    if (m.custom_session_id) this.customSessionId = m.custom_session_id
+    if (m.custom_session_id) this.state.customSessionId = m.custom_session_id
     switch (m.type) {
       case 'audio_input':
         return this.onAudio(m.data)
       case 'session_settings':
         return this.applySettings(m)
       case 'user_input':
-        return this.onUserText(this.bounded(m.text))
+        return this.onUserText(this.state.bounded(m.text))
       case 'assistant_input':
-        this.touch()
-        void this.responder.enqueue({ kind: 'speak', text: this.bounded(m.text), fromText: true })
+        this.timeouts.touch()
+        void this.responder.enqueue({ kind: 'speak', text: this.state.bounded(m.text), fromText: true })
         return
       case 'tool_response':
       case 'tool_error':
@@ -461,17 +418,6 @@ export class ChatSession implements ChatCore {
     }
   }
 
-  private bounded(text: string): string {
-    const max = this.deps.limits.eviInputChars
-    if (text.length > max)
-      throw new ChatError(
-        CHAT_ERRORS.textTooLong,
-        `Text is longer than ${max} characters (PROSODIA_EVI_MAX_INPUT_TEXT_CHARS)`,
-      )
-    if (!text.trim()) throw new ChatError(CHAT_ERRORS.invalidMessage, 'The text is empty')
-    return text
-  }
-
   private async onAudio(data: string): Promise<void> {
     if (!/^[A-Za-z0-9+/]*={0,2}$/.test(data) || data.length % 4 === 1)
       throw new ChatError(CHAT_ERRORS.badAudio, 'audio_input data is not base64')
@@ -481,7 +427,7 @@ export class ChatSession implements ChatCore {
   }
 
   private async onUserText(text: string): Promise<void> {
-    this.touch()
+    this.timeouts.touch()
     const at = this.now()
     this.send(out.userMessage({ text, interim: false, fromText: true, beginMs: at, endMs: at }))
     await this.record({ role: 'USER', type: 'USER_MESSAGE', messageText: text, metadata: { from_text: true } })
@@ -490,7 +436,7 @@ export class ChatSession implements ChatCore {
 
   private onUserTurn(turn: UserTurn): void {
     if (this.ended) return
-    this.touch()
+    this.timeouts.touch()
     this.send(
       out.userMessage({
         text: turn.text,
@@ -537,40 +483,12 @@ export class ChatSession implements ChatCore {
   }
 
   private async applySettings(m: SessionSettingsMessage): Promise<void> {
-    if (m.system_prompt !== undefined)
-      this.sessionPrompt = m.system_prompt === null ? undefined : this.bounded(m.system_prompt)
-    if (m.variables !== undefined) {
-      const merged = { ...this.variables, ...(m.variables ?? {}) }
-      const size = JSON.stringify(merged).length
-      if (Object.keys(merged).length > MAX_VARIABLES || size > this.deps.limits.eviInputChars)
-        throw new ChatError(
-          CHAT_ERRORS.textTooLong,
-          `Session variables are limited to ${MAX_VARIABLES} names and ${this.deps.limits.eviInputChars} characters in all (PROSODIA_EVI_MAX_INPUT_TEXT_CHARS)`,
-        )
-      this.variables = merged
-    }
-    if (m.metadata && JSON.stringify(m.metadata).length > this.deps.limits.eviInputChars)
-      throw new ChatError(
-        CHAT_ERRORS.textTooLong,
-        `Session metadata is limited to ${this.deps.limits.eviInputChars} characters (PROSODIA_EVI_MAX_INPUT_TEXT_CHARS)`,
-      )
-    if (m.context !== undefined) {
-      if (m.context === null) this.persistentContext = this.temporaryContext = undefined
-      else this.setContext({ text: this.bounded(m.context.text), type: m.context.type })
-    }
-    if (m.language_model_api_key !== undefined) {
-      this.apiKey = m.language_model_api_key ?? undefined
-      this.model = undefined
-    }
-    if (m.tools !== undefined || m.builtin_tools !== undefined) {
-      if (m.tools !== undefined) this.sessionTools = m.tools ?? undefined
-      if (m.builtin_tools !== undefined) this.sessionBuiltins = m.builtin_tools ?? undefined
-      this.tools = this.buildTools()
-      for (const p of this.toolProblems()) this.error(CHAT_ERRORS.badTool, p)
-    }
+    const toolsBefore = this.state.tools
+    this.state.apply(m)
+    if (this.state.tools !== toolsBefore) for (const p of this.state.toolProblems) this.error(CHAT_ERRORS.badTool, p)
     if (m.voice_id) {
       const voice = await this.deps.voices.resolve(this.accountId, { id: m.voice_id, name: m.voice_id })
-      if (voice) this.voice = voice
+      if (voice) this.state.voice = voice
       else this.error(CHAT_ERRORS.voiceNotFound, `The voice ${m.voice_id} was not found; the current voice stays`)
     }
     if (m.audio)
@@ -579,87 +497,12 @@ export class ChatSession implements ChatCore {
         sampleRate: m.audio.sample_rate,
         channels: m.audio.channels,
       })
-    // Recorded without the language model key: keys never reach the history. Large settings (a long
-    // prompt, many tools) are recorded by their keys only, so a chat's history grows by bounded steps.
-    const { language_model_api_key: _key, ...stored } = m
-    const text = JSON.stringify(stored)
-    await this.record({
-      role: 'SYSTEM',
-      type: 'SESSION_SETTINGS',
-      messageText:
-        text.length <= MAX_STORED_SETTINGS_CHARS
-          ? text
-          : JSON.stringify({ type: m.type, keys: Object.keys(stored), characters: text.length }),
-    })
-  }
-
-  private setContext(c: { text: string; type?: string }): void {
-    if (c.type === 'temporary') this.temporaryContext = c.text
-    else this.persistentContext = c.text
-  }
-
-  private buildTools(): Map<string, ChatTool> {
-    return chatTools({
-      config: this.config,
-      sessionTools: this.sessionTools ?? undefined,
-      sessionBuiltins: this.sessionBuiltins ?? undefined,
-    }).tools
-  }
-
-  private toolProblems(): string[] {
-    return chatTools({
-      config: this.config,
-      sessionTools: this.sessionTools ?? undefined,
-      sessionBuiltins: this.sessionBuiltins ?? undefined,
-    }).problems
-  }
-
-  private currentPrompt(): string {
-    return systemPrompt({
-      configPrompt: this.config?.prompt?.text,
-      sessionPrompt: this.sessionPrompt,
-      variables: this.variables,
-      persistentContext: this.persistentContext,
-      temporaryContext: this.temporaryContext,
-    })
+    await this.record({ role: 'SYSTEM', type: 'SESSION_SETTINGS', messageText: SessionState.stored(m) })
   }
 
   // ---- timeouts and the end ------------------------------------------------------------------
 
-  private timeoutMs(which: 'inactivity' | 'max_duration', fallbackSecs: number): number | undefined {
-    const t = this.config?.timeouts[which]
-    const scale = this.deps.timings.timeoutScale
-    // No chat outlives PROSODIA_EVI_MAX_CHAT_SECONDS, even with the config's max_duration off.
-    const hard = which === 'max_duration' ? this.deps.limits.eviChatSeconds * 1000 * scale : undefined
-    if (t && !t.enabled) return hard
-    const ms = (t?.duration_secs ?? fallbackSecs) * 1000 * scale
-    return hard === undefined ? ms : Math.min(ms, hard)
-  }
-
-  private armTimeouts(): void {
-    const max = this.timeoutMs('max_duration', DEFAULT_MAX_DURATION_SECS)
-    if (max !== undefined) {
-      const t = setTimeout(() => void this.timeOut('MAX_DURATION_TIMEOUT'), max)
-      t.unref()
-      this.timers.push(t)
-    }
-    this.touch()
-  }
-
-  /** User activity: restarts the inactivity timeout. */
-  private touch(): void {
-    const ms = this.timeoutMs('inactivity', DEFAULT_INACTIVITY_SECS)
-    if (ms === undefined || this.ended) return
-    clearTimeout(this.inactivity)
-    this.inactivity = setTimeout(() => {
-      // The assistant talking (or a tool call pending) is not the user being away.
-      if (this.responder.busy) return this.touch()
-      void this.timeOut('INACTIVITY_TIMEOUT')
-    }, ms)
-    this.inactivity.unref()
-  }
-
-  private async timeOut(status: 'INACTIVITY_TIMEOUT' | 'MAX_DURATION_TIMEOUT'): Promise<void> {
+  private async timeOut(status: TimeoutStatus): Promise<void> {
     if (this.ended) return
     const spec =
       status === 'INACTIVITY_TIMEOUT'
@@ -679,8 +522,7 @@ export class ChatSession implements ChatCore {
     let closed!: () => void
     this.deps.live.closingGroup(this.chatGroupId, new Promise<void>((resolve) => (closed = resolve)))
     this.log.info({ status, reason, seconds: Math.round(this.now() / 1000) }, 'evi chat: ended')
-    for (const t of this.timers) clearTimeout(t)
-    clearTimeout(this.inactivity)
+    this.timeouts.stop()
     this.responder.stop()
     this.ac.abort(new Error(`chat ended: ${reason}`))
     this.listener.close()
@@ -695,14 +537,8 @@ export class ChatSession implements ChatCore {
     } catch (err) {
       this.log.error({ err }, 'evi chat: closing the recording failed')
     }
-    this.historyClosed = true
-    await this.writes
     try {
-      await this.deps.history.appendEvent(this.accountId, this.chatId, {
-        role: 'SYSTEM',
-        type: 'CHAT_END_MESSAGE',
-        metadata: { status, reason },
-      })
+      await this.events.close({ role: 'SYSTEM', type: 'CHAT_END_MESSAGE', metadata: { status, reason } })
       await this.deps.history.endChat(this.accountId, this.chatId, status, endTime)
     } catch (err) {
       this.log.error({ err }, 'evi chat: closing the history failed')
@@ -713,7 +549,7 @@ export class ChatSession implements ChatCore {
       config: this.config,
       chatId: this.chatId,
       chatGroupId: this.chatGroupId,
-      customSessionId: this.customSessionId,
+      customSessionId: this.state.customSessionId,
       endTime,
       durationSeconds: Math.round((endTime - this.startedAt) / 1000),
       status,
