@@ -9,6 +9,7 @@ import type { Config } from '../../../config.js'
 import type { AsrProvider } from '../../../shared/asr/asr.js'
 import { createAsrProvider, pocketsphinxAvailable } from '../../../shared/asr/index.js'
 import { startPocketsphinxStream } from '../../../shared/asr/pocketsphinx-stream.js'
+import { lazy } from '../../../shared/lazy.js'
 import { safeFetch } from '../../../shared/net/safe-fetch.js'
 import type { WorkerPool } from '../../../shared/workers/pool.js'
 import { SileroVad } from '../../expression/prosody/vad.js'
@@ -38,15 +39,6 @@ export interface ChatModuleDeps {
   voices: SpeechVoices
   webhooks?: ChatWebhooks
   timings?: Partial<ChatTimings>
-}
-
-function lazy<T>(load: () => Promise<T>): () => Promise<T> {
-  let p: Promise<T> | undefined
-  return () =>
-    (p ??= load().catch((err: unknown) => {
-      p = undefined
-      throw err
-    }))
 }
 
 export function createChatStages(d: ChatModuleDeps): ChatStages {

@@ -1,3 +1,5 @@
+import { isAbbreviation } from '../../tts/engines/text.js'
+
 /**
  * Cuts a language model's token stream into sentences as they complete, so speech can start on
  * the first sentence while the model is still writing the rest. A sentence ends at . ! ? (or …)
@@ -6,26 +8,6 @@
  * never uses a full stop still gets spoken.
  */
 
-const ABBREVIATIONS = new Set([
-  'mr',
-  'mrs',
-  'ms',
-  'dr',
-  'prof',
-  'sr',
-  'jr',
-  'st',
-  'vs',
-  'etc',
-  'e.g',
-  'i.e',
-  'approx',
-  'no',
-  'fig',
-  'inc',
-  'ltd',
-  'co',
-])
 export const MAX_SENTENCE_CHARS = 240
 
 export class SentenceSplitter {
@@ -68,11 +50,8 @@ export class SentenceSplitter {
     return -1
   }
 
-  /** Whether the full stop at `i` closes an abbreviation or an initial rather than a sentence. */
+  /** Whether the full stop at `i` closes an abbreviation or an initial (the TTS engines' own rule). */
   private isAbbreviation(i: number): boolean {
-    if (this.buffer[i] !== '.') return false
-    const word = /([A-Za-z.]+)$/.exec(this.buffer.slice(Math.max(0, i - 8), i))?.[1] ?? ''
-    if (ABBREVIATIONS.has(word.toLowerCase())) return true
-    return /^[A-Z]$/.test(word)
+    return this.buffer[i] === '.' && isAbbreviation(this.buffer, i)
   }
 }

@@ -6,6 +6,7 @@
 import type { AsrConfig } from '../../../config.js'
 import type { AsrProvider } from '../../../shared/asr/asr.js'
 import { createAsrProvider } from '../../../shared/asr/index.js'
+import { lazy } from '../../../shared/lazy.js'
 import { cropFace } from '../face/crop.js'
 import { decodeImage } from '../face/decode-image.js'
 import { FaceModel } from '../face/face-model.js'
@@ -21,16 +22,6 @@ export interface MediaThreadData {
   asr: AsrConfig
   /** Private hosts the ASR server may be on (PROSODIA_FETCH_ALLOW). */
   fetchAllowList: readonly string[]
-}
-
-/** A load that failed is tried again by the next caller instead of failing every later file. */
-function lazy<T>(load: () => Promise<T>): () => Promise<T> {
-  let p: Promise<T> | undefined
-  return () =>
-    (p ??= load().catch((err: unknown) => {
-      p = undefined
-      throw err
-    }))
 }
 
 export function mediaResources(

@@ -24,7 +24,8 @@ const ABBREVIATIONS = new Set([
   'co',
 ])
 
-function isAbbreviation(text: string, dotIndex: number): boolean {
+/** Whether the full stop at `dotIndex` closes an abbreviation or an initial rather than a sentence. */
+export function isAbbreviation(text: string, dotIndex: number): boolean {
   const word = /([\p{L}.]+)$/u.exec(text.slice(0, dotIndex))?.[1]?.toLowerCase()
   return word !== undefined && (ABBREVIATIONS.has(word) || /^\p{L}$/u.test(word))
 }
