@@ -244,12 +244,14 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}): 
   })
 
   const workers: QueueWorker<AppJobs>[] = []
+  /** Workers for a domain's own jobs beside each main worker (not counted in /healthz's `workers`). */
+  const sideWorkers: QueueWorker<AppJobs>[] = []
   const health: HealthContributor[] = [
     () => ({ tts: { engine: info.name, sample_rate: info.sampleRate } }),
     () => ({
       workers: { tts: pools.tts.stats(), batch: pools.batch.stats() },
       // Queue workers running in this process (npm run api: none) and jobs they hold.
-      queue: { workers: workers.length, running: workers.reduce((n, w) => n + w.busy, 0) },
+      queue: { workers: workers.length, running: [...workers, ...sideWorkers].reduce((n, w) => n + w.busy, 0) },
       sockets: sockets.count(),
     }),
   ]
@@ -285,12 +287,23 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}): 
       })
       worker.start()
       workers.push(worker)
+      // EVI's own jobs (webhooks, audio reconstruction) also have a worker of their own, so a chat's
+      // webhooks never wait behind an hour of batch video holding every slot of the main one.
+      const eviJobs = Object.fromEntries(Object.entries(jobs).filter(([name]) => name.startsWith('evi.')))
+      const eviWorker = new QueueWorker(queue, eviJobs as JobRegistry<AppJobs>, log.child({ component: 'queue.evi' }), {
+        concurrency: 4,
+        leaseMs: config.queueLeaseMs,
+        pollMs: w.pollMs ?? 500,
+        backoffMs: w.backoffMs ?? 1000,
+      })
+      eviWorker.start()
+      sideWorkers.push(eviWorker)
       return worker
     },
     async close() {
       closing = true
       const t0 = Date.now()
-      await Promise.all(workers.map((w) => w.stop()))
+      await Promise.all([...workers, ...sideWorkers].map((w) => w.stop()))
       log.info({ ms: Date.now() - t0 }, 'queue workers stopped')
       await Promise.all([pools.tts.close(), pools.batch.close()])
       log.info({ ms: Date.now() - t0 }, 'worker threads stopped')
