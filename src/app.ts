@@ -15,6 +15,7 @@ import { eviRoutes } from './domains/evi/evi.routes.js'
 import type { EviServices } from './domains/evi/evi.services.js'
 import type { EviHistory } from './domains/evi/history/history.module.js'
 import { historyRoutes } from './domains/evi/history/history.routes.js'
+import { openAiSpeechRoutes } from './domains/tts/openai/speech.routes.js'
 import { ttsRoutes } from './domains/tts/tts.routes.js'
 import type { TtsService } from './domains/tts/tts.service.js'
 import type { Synthesizer } from './domains/tts/tts.synthesizer.js'
@@ -197,6 +198,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         bufferedBytes: limits.wsBufferedBytes,
         stallMs: limits.wsIdleMs,
       },
+      concurrentPerAccount: limits.ttsConcurrentPerAccount,
+    })
+    // OpenAI-compatible speech (POST /v1/audio/speech) on the same engine and voice library.
+    await app.register(openAiSpeechRoutes, {
+      tts: deps.tts.service,
+      synth: deps.tts.synth,
+      voices: deps.tts.voices,
+      maxRequestChars: limits.ttsRequestChars,
       concurrentPerAccount: limits.ttsConcurrentPerAccount,
     })
   }

@@ -10,6 +10,7 @@ import { chatTasks } from './domains/evi/chat/chat.tasks.js'
 import { turnTasks } from './domains/evi/chat/turns/turns.tasks.js'
 import { historyTasks } from './domains/evi/history/reconstruct.task.js'
 import type { EngineChoice } from './domains/tts/engines/engine-select.js'
+import { openAiSpeechTasks } from './domains/tts/openai/speech.task.js'
 import { ttsResources, ttsTasks } from './domains/tts/tts.tasks.js'
 import { hostTasks } from './shared/workers/worker-host.js'
 
@@ -20,7 +21,15 @@ export interface ThreadData {
 }
 
 export default hostTasks(
-  { ...ttsTasks, ...expressionTasks, ...streamTasks, ...chatTasks, ...turnTasks, ...historyTasks },
+  {
+    ...ttsTasks,
+    ...openAiSpeechTasks,
+    ...expressionTasks,
+    ...streamTasks,
+    ...chatTasks,
+    ...turnTasks,
+    ...historyTasks,
+  },
   (d: ThreadData) => ({
     tts: ttsResources(d.tts),
     expression: expressionResources(d.expression),

@@ -1,5 +1,5 @@
-import { Readable } from 'node:stream'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { disconnectSignal, responseStream } from '../../shared/http/streaming-reply.js'
 import type { FastifyReply } from 'fastify'
 import { Type } from 'typebox'
 import { useErrorStyle } from '../../shared/http/error-handler.js'
@@ -35,31 +35,10 @@ export interface TtsRouteOptions {
 const tags = ['Text-to-speech']
 const Binary = { type: 'string', format: 'binary' } as const
 
-/** An AbortSignal that fires when the client goes away before the response has finished. */
-function disconnectSignal(reply: FastifyReply): AbortSignal {
-  const ac = new AbortController()
-  reply.raw.on('close', () => {
-    if (!reply.raw.writableFinished) ac.abort(new Error('client disconnected'))
-  })
-  return ac.signal
-}
-
 /** Holds one of the account's in-flight slots until the response is over, however it ends. */
 function admit(gate: AccountGate, accountId: string, reply: FastifyReply): void {
   const release = gate.acquire(accountId)
   reply.raw.once('close', release)
-}
-
-/**
- * A byte stream over a generator that is torn down with the response: a generator parked at
- * `yield` (backpressure) would otherwise never observe the abort and never release its thread.
- */
-function responseStream(reply: FastifyReply, chunks: AsyncIterable<Buffer | string>): Readable {
-  const stream = Readable.from(chunks, { objectMode: false })
-  reply.raw.on('close', () => {
-    if (!reply.raw.writableFinished) stream.destroy()
-  })
-  return stream
 }
 
 function describe(reply: FastifyReply, plan: Plan): FastifyReply {

@@ -16,6 +16,14 @@ export class Synthesizer {
     return this.pool.stream<SynthesisMessage>('tts.synthesize', input, { signal: o.signal })
   }
 
+  /**
+   * Another TTS-pool task's messages, for routes with their own output stage (the OpenAI-compatible
+   * speech route); it renders on the same threads and engine, with the same abort semantics as run().
+   */
+  task<M>(name: string, input: unknown, signal: AbortSignal): AsyncIterable<M> {
+    return this.pool.stream<M>(name, input, { signal })
+  }
+
   /** The whole ReturnTts body, already serialised. */
   async json(plan: Plan, requestId: string, signal: AbortSignal): Promise<string> {
     for await (const m of this.run(plan, 'json', { requestId, signal })) if ('text' in m) return m.text

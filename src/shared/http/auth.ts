@@ -7,6 +7,13 @@ declare module 'fastify' {
     /** The authenticated account; every resource a route touches must belong to it. */
     accountId: string
   }
+  interface FastifyContextConfig {
+    /**
+     * The Bearer token may also be an API key: OpenAI-style clients (the openai SDKs) send their
+     * `apiKey` as `Authorization: Bearer`, and cannot be told to use X-Hume-Api-Key.
+     */
+    bearerApiKey?: boolean
+  }
 }
 
 function credentials(request: FastifyRequest): { apiKey?: string; token?: string } {
@@ -30,11 +37,15 @@ export function installAuth(app: FastifyInstance, accounts: AccountService): voi
   app.addHook('onRequest', async (request) => {
     if (request.routeOptions.config?.public) return
     const { apiKey, token } = credentials(request)
-    const accountId = apiKey
+    let accountId = apiKey
       ? await accounts.accountForApiKey(apiKey)
       : token
         ? await accounts.accountForToken(token)
         : undefined
+    // Keys and tokens are both 256-bit random secrets of one account, so trying the other kind
+    // cannot match a different account; routes that do not opt in keep Bearer for tokens only.
+    if (!accountId && token && request.routeOptions.config?.bearerApiKey)
+      accountId = await accounts.accountForApiKey(token)
     if (!accountId) throw errors.unauthorized(apiKey || token ? 'Invalid credentials' : 'Missing credentials')
     request.accountId = accountId
   })

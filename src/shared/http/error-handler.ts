@@ -6,15 +6,18 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /**
      * How validation failures are answered: `error_response` (400 `{code,error,message}`, EVI's
-     * declared error) or `http_validation` (422 `{detail:[...]}`, where the definition declares it).
+     * declared error), `http_validation` (422 `{detail:[...]}`, where the definition declares it) or
+     * `openai` (every error as OpenAI's `{error:{message,type,param,code}}`, which the openai SDKs parse).
      */
-    errorStyle?: 'error_response' | 'http_validation'
+    errorStyle?: ErrorStyle
     /** Answers without credentials. */
     public?: boolean
     /** A WebSocket route: its handshake may carry credentials in the query (api_key, access_token). */
     socket?: boolean
   }
 }
+
+export type ErrorStyle = 'error_response' | 'http_validation' | 'openai'
 
 const locRoots: Record<string, string> = { body: 'body', querystring: 'query', params: 'path', headers: 'header' }
 
@@ -84,19 +87,45 @@ function fromFastifyError(err: FastifyError, request: FastifyRequest): ApiError 
 }
 
 /** Sets how validation failures answer on every route registered in this plugin from now on. */
-export function useErrorStyle(app: FastifyInstance, style: 'error_response' | 'http_validation'): void {
+export function useErrorStyle(app: FastifyInstance, style: ErrorStyle): void {
   app.addHook('onRoute', (route) => {
     route.config = { errorStyle: style, ...route.config }
   })
 }
 
+/** OpenAI's error `type` for a status (its SDKs pick the error class by status; clients log the type). */
+function openAiType(status: number): string {
+  if (status === 429) return 'rate_limit_error'
+  return status >= 500 ? 'server_error' : 'invalid_request_error'
+}
+
+/** OpenAI's `code` for the cases clients branch on; otherwise the catalogue's code. */
+function openAiCode(error: ApiError): string {
+  if (error.issues) return 'invalid_value'
+  if (error.status === 401) return 'invalid_api_key'
+  if (error.status === 429) return 'rate_limit_exceeded'
+  return error.code
+}
+
+/** `{ error: { message, type, param, code } }`; `param` names the first bad body field, as OpenAI's does. */
+function sendOpenAiError(reply: FastifyReply, error: ApiError): FastifyReply {
+  const status = error.issues ? 400 : error.status
+  const field = (loc: (string | number)[]) => loc.slice(1).join('.')
+  const message = error.issues
+    ? error.issues.map((i) => (field(i.loc) ? `${field(i.loc)}: ${i.msg}` : i.msg)).join('; ')
+    : error.message
+  const param = error.issues?.[0] ? field(error.issues[0].loc) || null : null
+  return reply.code(status).send({ error: { message, type: openAiType(status), param, code: openAiCode(error) } })
+}
+
 export function sendError(request: FastifyRequest, reply: FastifyReply, error: ApiError): FastifyReply {
   const style = request.routeOptions.config?.errorStyle ?? 'error_response'
+  if (error.status === 429 || error.status === 503) reply.header('retry-after', '1')
+  if (style === 'openai') return sendOpenAiError(reply, error)
   if (error.issues) {
     if (style === 'http_validation') return reply.code(422).send({ detail: error.issues })
     return reply.code(400).send({ code: error.code, error: reasonPhrase(400), message: error.message })
   }
-  if (error.status === 429 || error.status === 503) reply.header('retry-after', '1')
   return reply.code(error.status).send({ code: error.code, error: reasonPhrase(error.status), message: error.message })
 }
 
