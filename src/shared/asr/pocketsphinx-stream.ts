@@ -18,7 +18,8 @@ import { Socket } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { TranscriptWord } from './asr.js'
-import { DEFAULT_POCKETSPHINX_MODEL, pocketsphinxModelArgs } from './pocketsphinx.js'
+import { DEFAULT_POCKETSPHINX_MODEL, parseWordLine, pocketsphinxModelArgs } from './pocketsphinx.js'
+import { toS16le } from './wav.js'
 
 /**
  * How far short of `endS` the finalised stream may stop and still count: a turn detector's "end of
@@ -57,8 +58,6 @@ export interface PocketsphinxStreamOptions {
   modelDir?: string
   onError?: (err: Error) => void
 }
-
-const WORD_LINE = /^(\S+) (\d+(?:\.\d+)?) (\d+(?:\.\d+)?) (\S+)$/
 
 async function mkfifo(path: string): Promise<void> {
   await new Promise<void>((resolve, reject) => {
@@ -155,11 +154,7 @@ class LiveRecognizer implements StreamingRecognizer {
   write(pcm16k: Float32Array): void {
     if (this.failed || this.closed) return
     if ((this.writer?.writableLength ?? this.earlyBytes) > MAX_STREAM_BACKLOG_BYTES) return
-    const out = Buffer.allocUnsafe(pcm16k.length * 2)
-    for (let i = 0; i < pcm16k.length; i++) {
-      const v = Math.max(-1, Math.min(1, pcm16k[i]!))
-      out.writeInt16LE(Math.round(v * 32767), i * 2)
-    }
+    const out = toS16le(pcm16k)
     this.written += pcm16k.length / 16_000
     this.wake()
     if (this.writer) this.writer.write(out)
@@ -217,21 +212,12 @@ class LiveRecognizer implements StreamingRecognizer {
     const lines = (this.partial + s).split('\n')
     this.partial = lines.pop() ?? ''
     for (const line of lines) {
-      const m = WORD_LINE.exec(line.trim())
-      if (!m) continue
-      const token = m[1]!
-      const begin = Number(m[2])
-      const end = Number(m[3])
-      if (end > this.finalised) this.finalised = end
-      if (/^<.*>$|^\[.*\]$|^\+\+.*\+\+$/.test(token)) continue
-      const p = Number(m[4])
-      this.words.push({
-        text: token.replace(/\(\d+\)$/, ''),
-        begin,
-        end,
-        confidence: Number.isFinite(p) ? Math.min(1, Math.max(0, p)) : null,
-        speaker: null,
-      })
+      const parsed = parseWordLine(line)
+      if (!parsed) continue
+      // Sentence marks count too: "</s>" ending past a time is what says the utterance is closed.
+      if (parsed.word.end > this.finalised) this.finalised = parsed.word.end
+      if (parsed.filler) continue
+      this.words.push(parsed.word)
       // A long chat keeps only recent words (turns only ever ask for the last few seconds).
       if (this.words.length > 4096) this.words.splice(0, 2048)
     }

@@ -74,25 +74,36 @@ async function check(bin: string, modelDir: string): Promise<boolean> {
   })
 }
 
-/** Parses `-time yes` output: hypothesis lines and word lines, fillers and sentence marks dropped. */
-export function parsePocketsphinxOutput(stdout: string): TranscriptWord[] {
-  const words: TranscriptWord[] = []
-  for (const line of stdout.split(/\r?\n/)) {
-    const m = /^(\S+) (\d+(?:\.\d+)?) (\d+(?:\.\d+)?) (\d+(?:\.\d+)?(?:e[-+]?\d+)?)$/i.exec(line.trim())
-    if (!m) continue
-    const token = m[1]!
-    if (isFiller(token)) continue
-    const begin = Number(m[2])
-    const end = Number(m[3])
-    const p = Number(m[4])
-    words.push({
+/**
+ * One `-time yes` word line ("word begin end posterior"), fillers and sentence marks included
+ * (`filler` says which); undefined for any other line (a hypothesis, a blank).
+ */
+export function parseWordLine(line: string): { word: TranscriptWord; filler: boolean } | undefined {
+  const m = /^(\S+) (\d+(?:\.\d+)?) (\d+(?:\.\d+)?) (\d+(?:\.\d+)?(?:e[-+]?\d+)?)$/i.exec(line.trim())
+  if (!m) return undefined
+  const token = m[1]!
+  const begin = Number(m[2])
+  const end = Number(m[3])
+  const p = Number(m[4])
+  return {
+    filler: isFiller(token),
+    word: {
       // Alternate pronunciations come back as "the(2)".
       text: token.replace(/\(\d+\)$/, ''),
       begin,
       end: Math.max(begin, end),
       confidence: Number.isFinite(p) ? Math.min(1, Math.max(0, p)) : null,
       speaker: null,
-    })
+    },
+  }
+}
+
+/** Parses `-time yes` output: hypothesis lines and word lines, fillers and sentence marks dropped. */
+export function parsePocketsphinxOutput(stdout: string): TranscriptWord[] {
+  const words: TranscriptWord[] = []
+  for (const line of stdout.split(/\r?\n/)) {
+    const parsed = parseWordLine(line)
+    if (parsed && !parsed.filler) words.push(parsed.word)
   }
   return words
 }

@@ -1,5 +1,14 @@
 /** 16-bit PCM WAV from float samples: what both the pocketsphinx CLI and OpenAI-style endpoints read. */
 
+/** Float samples as 16-bit little-endian PCM (clipped; NaN, from a broken upstream decoder, as silence). */
+export function toS16le(pcm: Float32Array, out: Buffer = Buffer.alloc(pcm.length * 2), offset = 0): Buffer {
+  for (let i = 0; i < pcm.length; i++) {
+    const s = Math.max(-1, Math.min(1, pcm[i]!))
+    out.writeInt16LE(Number.isNaN(s) ? 0 : Math.round(s < 0 ? s * 0x8000 : s * 0x7fff), offset + i * 2)
+  }
+  return out
+}
+
 export function encodeWav16(pcm: Float32Array, sampleRate: number): Buffer {
   const data = pcm.length * 2
   const out = Buffer.alloc(44 + data)
@@ -15,10 +24,5 @@ export function encodeWav16(pcm: Float32Array, sampleRate: number): Buffer {
   out.writeUInt16LE(16, 34) // bits per sample
   out.write('data', 36, 'latin1')
   out.writeUInt32LE(data, 40)
-  for (let i = 0; i < pcm.length; i++) {
-    const s = Math.max(-1, Math.min(1, pcm[i]!))
-    // NaN (a broken upstream decoder) becomes silence rather than a full-scale click.
-    out.writeInt16LE(Number.isNaN(s) ? 0 : Math.round(s < 0 ? s * 0x8000 : s * 0x7fff), 44 + i * 2)
-  }
-  return out
+  return toS16le(pcm, out, 44)
 }

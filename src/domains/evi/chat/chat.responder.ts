@@ -16,6 +16,7 @@ import { serverMessages as out, socketScores, type ToolErrorMessage, type ToolRe
 import type { ChatTool } from './chat.tools.js'
 import type { Conversation } from './conversation.js'
 import { SentenceSplitter } from './sentences.js'
+import { concatSamples } from '../../tts/audio-encoding.js'
 import type { VoiceSpec } from '../../tts/engines/engine.js'
 
 /** Model calls one response may make (each tool round trip is one more). */
@@ -276,13 +277,7 @@ export class Responder {
 
   /** assistant_prosody for a spoken sentence, off the response's critical path. */
   private measureAssistant(id: string, parts: Float32Array[], rate: number): void {
-    const total = parts.reduce((n, p) => n + p.length, 0)
-    const pcm = new Float32Array(total)
-    let off = 0
-    for (const p of parts) {
-      pcm.set(p, off)
-      off += p.length
-    }
+    const pcm = concatSamples(parts)
     this.deps.stages
       .prosody(pcm, rate, this.core.signal)
       .then((scores) => {

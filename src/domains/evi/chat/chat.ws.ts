@@ -41,11 +41,10 @@ export const eviChatRoutes: FastifyPluginAsync<ChatRouteOptions> = async (app, o
       const early: string[] = []
       let session: ChatSession | undefined
       let opening = true
-      socket.on('message', (data, isBinary) => {
+      socket.on('message', (data) => {
         if (!watch.message()) return
         const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data)
         // Hume's messages are JSON text; a binary frame holding JSON is read alike.
-        void isBinary
         const text = bytes.toString()
         if (session) session.onRaw(text)
         else if (opening && early.length < 256) early.push(text)
