@@ -14,8 +14,15 @@ export default defineConfig({
           testTimeout: 60_000,
         },
       },
-      // The official hume SDKs against the in-process server.
-      { extends: true, test: { name: 'contract', include: ['test/contract/**/*.test.ts'], testTimeout: 60_000 } },
+      // The official hume SDKs and Prosodia's own client against the in-process server.
+      {
+        extends: true,
+        test: {
+          name: 'contract',
+          include: ['test/contract/**/*.test.ts', 'test/client/**/*.test.ts'],
+          testTimeout: 60_000,
+        },
+      },
       // Child processes (the server as users start it, crashes) and model evaluation on held-out data.
       { extends: true, test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], testTimeout: 120_000 } },
     ],

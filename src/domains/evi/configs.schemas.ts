@@ -9,7 +9,7 @@ import {
 } from './config-enums.js'
 import { ReturnPrompt, MAX_PROMPT_TEXT } from './prompts.schemas.js'
 import { ReturnUserDefinedTool } from './tools.schemas.js'
-import { Name, VersionDescription } from './versions.routes.js'
+import { Name, VersionDescription } from './versions.schemas.js'
 
 const Enum = <T extends readonly string[]>(values: T) =>
   Type.Unsafe<T[number]>(Type.Union(values.map((v) => Type.Literal(v))))

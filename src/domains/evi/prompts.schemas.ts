@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox'
-import { Name, VersionDescription } from './versions.routes.js'
+import { Name, VersionDescription } from './versions.schemas.js'
 
 /** Hume's limit on a system prompt's length, in characters. */
 export const MAX_PROMPT_TEXT = 100_000

@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox'
-import { Name, VersionDescription } from './versions.routes.js'
+import { Name, VersionDescription } from './versions.schemas.js'
 
 const Parameters = Type.String({ minLength: 2, maxLength: 100_000 })
 const Description = Type.String({ maxLength: 10_000 })

@@ -5,10 +5,9 @@ import type { PageCache } from '../../shared/http/page-cache.js'
 import { PageQuery } from '../../shared/http/pagination.js'
 import { EmptyBody, errorResponses, IdParams, IdVersionParams, NO_NUL } from '../../shared/http/schemas.js'
 import type { VersionedService } from './versions.service.js'
+import { Name, VersionDescription } from './versions.schemas.js'
 
-export const Name = Type.String({ minLength: 1, maxLength: 256, pattern: NO_NUL })
-
-export const VersionDescription = Type.String({ maxLength: 1024, pattern: NO_NUL })
+export { Name, VersionDescription }
 
 export interface VersionedRouteSpec<T> {
   /** e.g. `/v0/evi/prompts` */

@@ -1,0 +1,72 @@
+/**
+ * The wire is snake_case; the official Hume SDKs hand users camelCase. The client converts both ways so that
+ * code written for `hume` keeps working after a one-line import change.
+ */
+
+/** Keys whose values are the user's own maps (session variables, metadata): their keys pass untouched. */
+const OPAQUE_KEYS = new Set(['variables', 'metadata', 'user_metadata', 'userMetadata'])
+
+type CamelKey<S extends string> = S extends `${infer Head}_${infer Tail}` ? `${Head}${Capitalize<CamelKey<Tail>>}` : S
+type SnakeKey<S extends string> = S extends `${infer C}${infer Rest}`
+  ? C extends Lowercase<C>
+    ? `${C}${SnakeKey<Rest>}`
+    : `_${Lowercase<C>}${SnakeKey<Rest>}`
+  : S
+type Opaque = 'variables' | 'metadata' | 'user_metadata' | 'userMetadata'
+
+/** A wire type as the client hands it out: keys camelCased all the way down (user maps excepted). */
+export type Camelize<T> = T extends readonly (infer U)[]
+  ? Camelize<U>[]
+  : T extends Uint8Array | Blob | Date
+    ? T
+    : T extends object
+      ? { [K in keyof T as K extends string ? CamelKey<K> : K]: K extends Opaque ? T[K] : Camelize<T[K]> }
+      : T
+
+/** The inverse, for the rare caller who holds a camelCase object and needs the wire form. */
+export type Snakeize<T> = T extends readonly (infer U)[]
+  ? Snakeize<U>[]
+  : T extends object
+    ? { [K in keyof T as K extends string ? SnakeKey<K> : K]: K extends Opaque ? T[K] : Snakeize<T[K]> }
+    : T
+
+export function camelKey(key: string): string {
+  return key.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase())
+}
+
+export function snakeKey(key: string): string {
+  return key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (value === null || typeof value !== 'object') return false
+  const proto = Object.getPrototypeOf(value) as unknown
+  return proto === Object.prototype || proto === null
+}
+
+function convert(value: unknown, rename: (key: string) => string): unknown {
+  if (Array.isArray(value)) return value.map((v) => convert(v, rename))
+  if (!isPlainObject(value)) return value
+  const out: Record<string, unknown> = {}
+  for (const [key, v] of Object.entries(value)) {
+    if (v === undefined) continue
+    // Defined, not assigned: a key such as "__proto__" from the wire stays data, never a prototype.
+    Object.defineProperty(out, rename(key), {
+      value: OPAQUE_KEYS.has(key) ? v : convert(v, rename),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    })
+  }
+  return out
+}
+
+/** Wire → client: snake_case keys become camelCase. */
+export function toCamel<T>(value: T): Camelize<T> {
+  return convert(value, camelKey) as Camelize<T>
+}
+
+/** Client → wire: camelCase keys become snake_case; already snake_case keys stay as they are. */
+export function toSnake<T>(value: T): Snakeize<T> {
+  return convert(value, snakeKey) as Snakeize<T>
+}

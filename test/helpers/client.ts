@@ -1,0 +1,37 @@
+import WebSocket from 'ws'
+import { ProsodiaClient } from '../../src/client/index.js'
+import type { ClientOptions } from '../../src/client/index.js'
+import type { WebSocketConstructor } from '../../src/client/core/options.js'
+import type { Dialect } from '../../src/shared/storage/db.js'
+import { createTestApp, listen, type TestApp, type TestAppOptions } from './app.js'
+
+export interface ClientHarness {
+  t: TestApp
+  baseUrl: string
+  /** The Prosodia client as alice, with no retries: a 5xx fails the test at once. */
+  client: ProsodiaClient
+  /** Another client for the same server (bob by default, or any options). */
+  clientAs: (who: 'alice' | 'bob', options?: Partial<ClientOptions>) => ProsodiaClient
+  close: () => Promise<void>
+}
+
+/** Node 20 has no global WebSocket; `ws` provides the browser API the client expects. */
+export const NodeWebSocket = WebSocket as unknown as WebSocketConstructor
+
+/** The app on an ephemeral port and the client pointed at it exactly as a user would. */
+export async function startClientHarness(
+  dialect: Dialect = 'sqlite',
+  opts: TestAppOptions = {},
+): Promise<ClientHarness> {
+  const t = await createTestApp(dialect, opts)
+  const baseUrl = await listen(t.app)
+  const clientAs = (who: 'alice' | 'bob', options: Partial<ClientOptions> = {}) =>
+    new ProsodiaClient({
+      apiKey: (who === 'alice' ? t.alice : t.bob).api_key,
+      baseUrl,
+      maxRetries: 0,
+      WebSocket: NodeWebSocket,
+      ...options,
+    })
+  return { t, baseUrl, client: clientAs('alice'), clientAs, close: () => t.close() }
+}
