@@ -31,7 +31,8 @@ export type Snakeize<T> = T extends readonly (infer U)[]
     : T
 
 export function camelKey(key: string): string {
-  return key.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase())
+  // Only underscores between word characters: a leading `_` or `__proto__` keeps its shape.
+  return key.replace(/(?<=[a-zA-Z0-9])_([a-z0-9])/g, (_, c: string) => c.toUpperCase())
 }
 
 export function snakeKey(key: string): string {
