@@ -18,6 +18,28 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': ['error', { patterns: ['**/domains/**'] }] },
   },
   {
+    // The client runs in browsers, Deno and Bun with zero dependencies: it may only reach the server's
+    // schemas for their types (erased at build), never a package or a Node built-in at runtime.
+    files: ['src/client/**/*.ts'],
+    ignores: ['src/client/**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': 'off',
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['../**/domains/**', '../**/shared/**'],
+              allowTypeImports: true,
+              message: 'types only from the server',
+            },
+            { regex: '^(?!\\.{1,2}/)', allowTypeImports: true, message: 'the client has no runtime dependencies' },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['bench/**', 'scripts/**', 'bin/**'],
     rules: { 'no-console': 'off' },
   },
