@@ -7,3 +7,9 @@ export { ProsodiaSocket } from './core/socket.js'
 export type { ApiPromise, WithRawResponse } from './core/http.js'
 export { toCamel, toSnake } from './core/casing.js'
 export type * from './types.js'
+export {
+  ChatSocket,
+  ControlPlaneSocket,
+  type ChatConnectArgs,
+  type ControlPlaneConnectArgs,
+} from './resources/evi/index.js'
