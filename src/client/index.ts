@@ -13,3 +13,4 @@ export {
   type ChatConnectArgs,
   type ControlPlaneConnectArgs,
 } from './resources/evi/index.js'
+export { TtsClient, VoicesClient, StreamInputClient, StreamInputSocket, decodeBase64 } from './resources/tts/index.js'

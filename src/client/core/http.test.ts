@@ -168,3 +168,17 @@ describe('HttpClient', () => {
     expect((error as Error).message).toContain('body.name: required')
   })
 })
+
+it('a failed call awaited only through withRawResponse leaves no unhandled rejection', async () => {
+  const unhandled: unknown[] = []
+  const onUnhandled = (reason: unknown) => unhandled.push(reason)
+  process.on('unhandledRejection', onUnhandled)
+  try {
+    const http = new HttpClient({ fetch: scriptedFetch(json(404, { message: 'gone' })).fetch })
+    await expect(http.json({ method: 'GET', path: '/' }).withRawResponse()).rejects.toBeInstanceOf(NotFoundError)
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    expect(unhandled).toEqual([])
+  } finally {
+    process.off('unhandledRejection', onUnhandled)
+  }
+})

@@ -33,6 +33,9 @@ export type ApiPromise<T> = Promise<T> & { withRawResponse(): Promise<WithRawRes
 
 export function apiPromise<T>(run: Promise<WithRawResponse<T>>): ApiPromise<T> {
   const data = run.then((r) => r.data) as ApiPromise<T>
+  // A caller who awaits only withRawResponse() must not leave this derived promise rejected and unhandled
+  // (Node would crash the process); awaiting `data` itself still rejects.
+  data.catch(() => undefined)
   data.withRawResponse = () => run
   return data
 }
