@@ -33,5 +33,12 @@ export async function startClientHarness(
       WebSocket: NodeWebSocket,
       ...options,
     })
-  return { t, baseUrl, client: clientAs('alice'), clientAs, close: () => t.close() }
+  const close = async () => {
+    const closing = t.close()
+    // After a client cancels a streamed response, undici opens a spare connection that sends nothing; the
+    // server would wait for it until its connection timeout. Tests are over: drop every connection.
+    t.app.server.closeAllConnections()
+    await closing
+  }
+  return { t, baseUrl, client: clientAs('alice'), clientAs, close }
 }
