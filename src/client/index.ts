@@ -13,4 +13,14 @@ export {
   type ChatConnectArgs,
   type ControlPlaneConnectArgs,
 } from './resources/evi/index.js'
-export { TtsClient, VoicesClient, StreamInputClient, StreamInputSocket, decodeBase64 } from './resources/tts/index.js'
+export { TtsClient, VoicesClient, StreamInputClient, StreamInputSocket } from './resources/tts/index.js'
+export { decodeBase64, bytesToBase64 } from './core/base64.js'
+export { BatchClient, Job, StreamClient, StreamError, StreamSocket } from './resources/expression/index.js'
+export type {
+  AwaitCompletionOptions,
+  BatchStartInferenceJobFromLocalFileRequest,
+  FileLike,
+  Uploadable,
+  StreamAnswer,
+  StreamConnectArgs,
+} from './resources/expression/index.js'

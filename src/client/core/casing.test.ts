@@ -42,5 +42,9 @@ describe('casing', () => {
     expect(camelKey('total_pages')).toBe('totalPages')
     expect(camelKey('interval_secs_2')).toBe('intervalSecs2')
     expect(snakeKey('restrictToMostRecent')).toBe('restrict_to_most_recent')
+    // As hume-legacy names it, both ways; "constructor" is no alias.
+    expect(camelKey('md5sum')).toBe('md5Sum')
+    expect(snakeKey('md5Sum')).toBe('md5sum')
+    expect(camelKey('constructor')).toBe('constructor')
   })
 })

@@ -6,12 +6,25 @@
 /** Keys whose values are the user's own maps (session variables, metadata): their keys pass untouched. */
 const OPAQUE_KEYS = new Set(['variables', 'metadata', 'user_metadata', 'userMetadata'])
 
-type CamelKey<S extends string> = S extends `${infer Head}_${infer Tail}` ? `${Head}${Capitalize<CamelKey<Tail>>}` : S
-type SnakeKey<S extends string> = S extends `${infer C}${infer Rest}`
-  ? C extends Lowercase<C>
-    ? `${C}${SnakeKey<Rest>}`
-    : `_${Lowercase<C>}${SnakeKey<Rest>}`
-  : S
+/**
+ * Wire names the official SDKs camelCase as if they had an underscore (Fern's `md5sum` → `md5Sum`):
+ * the client follows the SDK, so code reading `md5Sum` keeps working.
+ */
+const CAMEL_ALIASES: Record<string, string> = { md5sum: 'md5Sum' }
+const SNAKE_ALIASES: Record<string, string> = { md5Sum: 'md5sum' }
+
+type CamelKey<S extends string> = S extends 'md5sum'
+  ? 'md5Sum'
+  : S extends `${infer Head}_${infer Tail}`
+    ? `${Head}${Capitalize<CamelKey<Tail>>}`
+    : S
+type SnakeKey<S extends string> = S extends 'md5Sum'
+  ? 'md5sum'
+  : S extends `${infer C}${infer Rest}`
+    ? C extends Lowercase<C>
+      ? `${C}${SnakeKey<Rest>}`
+      : `_${Lowercase<C>}${SnakeKey<Rest>}`
+    : S
 type Opaque = 'variables' | 'metadata' | 'user_metadata' | 'userMetadata'
 
 /** A wire type as the client hands it out: keys camelCased all the way down (user maps excepted). */
@@ -31,11 +44,15 @@ export type Snakeize<T> = T extends readonly (infer U)[]
     : T
 
 export function camelKey(key: string): string {
+  const alias = CAMEL_ALIASES[key]
+  if (alias !== undefined && Object.hasOwn(CAMEL_ALIASES, key)) return alias
   // Only underscores between word characters: a leading `_` or `__proto__` keeps its shape.
   return key.replace(/(?<=[a-zA-Z0-9])_([a-z0-9])/g, (_, c: string) => c.toUpperCase())
 }
 
 export function snakeKey(key: string): string {
+  const alias = SNAKE_ALIASES[key]
+  if (alias !== undefined && Object.hasOwn(SNAKE_ALIASES, key)) return alias
   return key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)
 }
 

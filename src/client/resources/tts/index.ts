@@ -8,7 +8,7 @@ import { VoicesClient } from './voices.js'
 
 export { StreamInputClient, StreamInputSocket } from './stream-input.js'
 export { VoicesClient } from './voices.js'
-export { decodeBase64 } from './base64.js'
+export { decodeBase64 } from '../../core/base64.js'
 
 /**
  * `client.tts`: Octave text-to-speech, the voice library, and the stream-input socket. hume@0.16.0's

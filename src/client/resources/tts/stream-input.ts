@@ -1,7 +1,7 @@
 import type { HttpClient, QueryValue } from '../../core/http.js'
 import { ProsodiaSocket, socketUrl, webSocketImpl } from '../../core/socket.js'
 import type { PublishTts, SnippetAudioChunk, StreamInputConnectArgs, TtsOutput } from '../../types/tts.js'
-import { decodeBase64 } from './base64.js'
+import { decodeBase64 } from '../../core/base64.js'
 
 /**
  * The `/v0/tts/stream/input` socket: send text as it comes (`sendPublish`), receive `TtsOutput` messages

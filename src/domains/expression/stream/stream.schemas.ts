@@ -31,7 +31,16 @@ export const StreamLanguage = Type.Object(
   {
     sentiment: Opt(Empty),
     toxicity: Opt(Empty),
-    granularity: Opt(Type.Union(STREAM_GRANULARITIES.map((g) => Type.Literal(g)))),
+    // Spelled out rather than mapped from STREAM_GRANULARITIES: a mapped array's static type is `never`.
+    granularity: Opt(
+      Type.Union([
+        Type.Literal('word'),
+        Type.Literal('sentence'),
+        Type.Literal('utterance'),
+        Type.Literal('passage'),
+        Type.Literal('conversational_turn'),
+      ]),
+    ),
   },
   { additionalProperties: false },
 )
