@@ -4,6 +4,7 @@ import path from 'node:path'
 import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestApp, listen, type TestApp } from '../helpers/app.js'
+import { buildClient } from '../helpers/client-build.js'
 
 const run = promisify(execFile)
 const root = path.resolve(import.meta.dirname, '../..')
