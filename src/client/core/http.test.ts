@@ -182,3 +182,11 @@ it('a failed call awaited only through withRawResponse leaves no unhandled rejec
     process.off('unhandledRejection', onUnhandled)
   }
 })
+
+it('calls fetch unbound, as browsers require (a fetch called with another `this` throws there)', async () => {
+  const strictFetch = function (this: unknown) {
+    if (this !== undefined && this !== globalThis) throw new TypeError('Illegal invocation')
+    return Promise.resolve(json(200, { ok: true }))
+  } as unknown as typeof fetch
+  await expect(new HttpClient({ fetch: strictFetch }).json({ method: 'GET', path: '/' })).resolves.toEqual({ ok: true })
+})

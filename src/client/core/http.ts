@@ -53,7 +53,8 @@ export class HttpClient {
     this.baseUrl = (options.baseUrl ?? options.environment ?? DEFAULT_BASE_URL).replace(/\/+$/, '')
     const f = options.fetch ?? (globalThis.fetch as typeof fetch | undefined)
     if (!f) throw new Error('No fetch in this runtime: pass { fetch } to new ProsodiaClient')
-    this.fetchImpl = f
+    // Called unbound: browsers throw "Illegal invocation" for a fetch called with any other `this`.
+    this.fetchImpl = (input, init) => f(input, init)
   }
 
   url(path: string, query?: Record<string, QueryValue>): string {
