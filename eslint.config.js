@@ -40,7 +40,22 @@ export default tseslint.config(
     },
   },
   {
-    files: ['bench/**', 'scripts/**', 'bin/**'],
+    // The web console runs in the browser.
+    files: ['console/src/**/*.{ts,tsx}'],
+    languageOptions: {
+      globals: {
+        window: 'readonly',
+        document: 'readonly',
+        location: 'readonly',
+        localStorage: 'readonly',
+        navigator: 'readonly',
+        addEventListener: 'readonly',
+        removeEventListener: 'readonly',
+      },
+    },
+  },
+  {
+    files: ['bench/**', 'scripts/**', 'bin/**', 'console/build.mjs'],
     rules: { 'no-console': 'off' },
   },
 )

@@ -23,6 +23,8 @@ export default defineConfig({
           testTimeout: 60_000,
         },
       },
+      // The web console in Debian's Chromium (playwright-core), against the in-process server.
+      { extends: true, test: { name: 'browser', include: ['test/browser/**/*.test.ts'], testTimeout: 120_000 } },
       // Child processes (the server as users start it, crashes) and model evaluation on held-out data.
       { extends: true, test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], testTimeout: 120_000 } },
     ],

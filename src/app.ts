@@ -30,6 +30,7 @@ import type { PageCache } from './shared/http/page-cache.js'
 import { ErrorResponse, HTTPValidationError } from './shared/http/schemas.js'
 import type { SocketGuard } from './shared/http/sockets.js'
 import { registerSystemRoutes, type HealthContributor } from './shared/http/system.routes.js'
+import { registerConsoleRoutes } from './shared/http/console.routes.js'
 import { installValidation } from './shared/http/validation.js'
 
 export const VERSION = '0.1.0'
@@ -39,6 +40,8 @@ export interface AppDeps {
   config: Config
   accounts: AccountService
   sockets: SocketGuard
+  /** The built web console (default dist/console). */
+  consoleDir?: string
   /** The database dialect, reported by /healthz. */
   dialect: string
   /** `false` to silence; otherwise where logs go (default stdout) at what level (default the config's). */
@@ -160,6 +163,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     health: deps.health ?? [],
     bodyLimit: limits.bodyBytes,
   })
+  await registerConsoleRoutes(app, deps.consoleDir)
   if (deps.evi) await app.register(eviRoutes, deps.evi)
   // EVI chat history: /v0/evi/chats, /v0/evi/chat_groups and the signed audio download.
   if (deps.evi?.history) {

@@ -4,13 +4,21 @@ import path from 'node:path'
 import { promisify } from 'node:util'
 
 const root = path.resolve(import.meta.dirname, '../..')
-const lock = path.join(root, 'dist/.client-build.lock')
-
 /**
  * Builds dist/client as `npm install` (prepare) does, once at a time: test files that run built scripts in
  * parallel must not read a half-written build, and must not test a stale one.
  */
-export async function buildClient(): Promise<void> {
+export function buildClient(): Promise<void> {
+  return buildOnce('client', [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.client.json'])
+}
+
+/** Builds dist/console (the web console) as prepare does, likewise one build at a time. */
+export function buildConsole(): Promise<void> {
+  return buildOnce('console', [path.join(root, 'console/build.mjs')])
+}
+
+async function buildOnce(name: string, args: string[]): Promise<void> {
+  const lock = path.join(root, `dist/.${name}-build.lock`)
   fs.mkdirSync(path.dirname(lock), { recursive: true })
   for (;;) {
     try {
@@ -24,13 +32,7 @@ export async function buildClient(): Promise<void> {
     }
   }
   try {
-    await promisify(execFile)(
-      process.execPath,
-      [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.client.json'],
-      {
-        cwd: root,
-      },
-    )
+    await promisify(execFile)(process.execPath, args, { cwd: root })
   } finally {
     fs.rmSync(lock, { recursive: true, force: true })
   }

@@ -1,0 +1,4 @@
+/** The Chat page. */
+export function ChatPage() {
+  return <p>Coming soon.</p>
+}

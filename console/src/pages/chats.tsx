@@ -1,0 +1,4 @@
+/** The Chats page. */
+export function ChatsPage() {
+  return <p>Coming soon.</p>
+}

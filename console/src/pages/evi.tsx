@@ -1,0 +1,4 @@
+/** The EVI page. */
+export function EviPage() {
+  return <p>Coming soon.</p>
+}

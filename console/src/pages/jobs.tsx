@@ -1,0 +1,4 @@
+/** The Jobs page. */
+export function JobsPage() {
+  return <p>Coming soon.</p>
+}

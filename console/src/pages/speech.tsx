@@ -1,0 +1,4 @@
+/** The Speech page. */
+export function SpeechPage() {
+  return <p>Coming soon.</p>
+}

@@ -1,0 +1,4 @@
+/** The Voices page. */
+export function VoicesPage() {
+  return <p>Coming soon.</p>
+}

@@ -1,0 +1,44 @@
+import { afterAll, beforeAll, expect, it } from 'vitest'
+import { startConsole, type ConsoleHarness } from '../helpers/browser.js'
+
+let h: ConsoleHarness
+
+beforeAll(async () => {
+  h = await startConsole()
+})
+afterAll(() => h?.close())
+
+it('is served at /console/ without credentials, and /console redirects there', async () => {
+  const res = await fetch(`${h.baseUrl}/console`, { redirect: 'manual' })
+  expect(res.status).toBe(301)
+  expect(res.headers.get('location')).toBe('/console/')
+  const page = await fetch(`${h.baseUrl}/console/`)
+  expect(page.status).toBe(200)
+  expect(await page.text()).toContain('<div id="app">')
+  expect((await fetch(`${h.baseUrl}/console/../healthz`)).status).not.toBe(500)
+  expect((await fetch(`${h.baseUrl}/console/nope.js`)).status).toBe(404)
+  expect((await fetch(`${h.baseUrl}/console/.hidden`)).status).toBe(404)
+})
+
+it('refuses a wrong key with the API message, then signs in and remembers the key', async () => {
+  const { page } = h
+  await page.goto(`${h.baseUrl}/console/`)
+  await page.getByLabel('API key').fill('not-a-key')
+  await page.getByRole('button', { name: 'Sign in' }).click()
+  await expect.poll(() => page.getByRole('alert').textContent()).toContain('Invalid credentials (401)')
+  await h.screenshot('sign-in-refused')
+
+  await h.signIn()
+  for (const name of ['Speech', 'Voices', 'EVI', 'Chat', 'Jobs', 'Chats'])
+    expect(await page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name, exact: true }).count()).toBe(
+      1,
+    )
+  await page.reload()
+  await expect.poll(() => page.getByRole('navigation', { name: 'Pages' }).isVisible()).toBe(true)
+  await h.goTo('Jobs')
+  expect(page.url()).toMatch(/#\/jobs$/)
+
+  await page.getByRole('button', { name: 'Sign out' }).click()
+  await expect.poll(() => page.getByLabel('API key').isVisible()).toBe(true)
+  expect(h.pageErrors).toEqual([])
+})
