@@ -41,11 +41,17 @@ export interface Ctx {
 /** Flags first, then the environment: PROSODIA_* for this server, HUME_API_KEY for users coming from Hume. */
 export function makeCtx(io: Io, opts: GlobalOptions): Ctx {
   const baseUrl = (opts.baseUrl ?? (io.env.PROSODIA_BASE_URL || DEFAULT_BASE_URL)).replace(/\/+$/, '')
+  let parsed: URL
   try {
-    new URL(baseUrl)
+    parsed = new URL(baseUrl)
   } catch {
     throw usageError(`--base-url / PROSODIA_BASE_URL is not a URL: ${baseUrl}`)
   }
+  // Paths are appended to it, and what it carries would be printed in messages: keys go in --api-key.
+  if (parsed.username || parsed.password || parsed.search || parsed.hash)
+    throw usageError(
+      '--base-url / PROSODIA_BASE_URL must be a plain address (no user:password, ?query or #): pass the key with --api-key',
+    )
   // An empty variable counts as unset (`PROSODIA_API_KEY= prosodia …`).
   const apiKey = opts.apiKey ?? (io.env.PROSODIA_API_KEY || io.env.HUME_API_KEY || undefined)
   const client = new ProsodiaClient({ baseUrl, ...(apiKey ? { apiKey } : {}) })

@@ -117,3 +117,12 @@ describe('batch results as CSV', () => {
     expect(csvField(0)).toBe('0')
   })
 })
+
+it('neutralises text a spreadsheet would run as a formula, and leaves numbers alone', () => {
+  expect(csvField('=HYPERLINK("http://evil")')).toBe(`"'=HYPERLINK(""http://evil"")"`)
+  expect(csvField('@A1')).toBe("'@A1")
+  expect(csvField('+1')).toBe("'+1")
+  expect(csvField('-2 apples')).toBe("'-2 apples")
+  expect(csvField(-0.5)).toBe('-0.5')
+  expect(csvField('plain')).toBe('plain')
+})

@@ -74,7 +74,10 @@ export function predictionRows(results: readonly E.UnionPredictResult[]): { rows
 /** RFC 4180: quote a field that holds a comma, quote or line break; double the quotes inside. */
 export function csvField(value: Cell): string {
   if (value === null || value === undefined) return ''
-  const s = String(value)
+  let s = String(value)
+  // Text from the job (a file name, a word, an entity) that a spreadsheet would run as a formula is
+  // prefixed with an apostrophe (OWASP's advice for CSV injection); numbers are written as numbers.
+  if (typeof value === 'string' && /^[=+\-@\t\r]/.test(s)) s = `'${s}`
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s
 }
 

@@ -10,7 +10,8 @@ import {
 import { CliError } from './context.js'
 
 /** What the user sees for a failure: one line naming the problem, and the exit code. */
-export function describeError(err: unknown, baseUrl: string | undefined): { message: string; exitCode: 1 | 2 } {
+export function describeError(err: unknown, rawBaseUrl: string | undefined): { message: string; exitCode: 1 | 2 } {
+  const baseUrl = rawBaseUrl === undefined ? undefined : withoutCredentials(rawBaseUrl)
   if (err instanceof CliError) return { message: err.message, exitCode: err.exitCode }
   if (err instanceof UnauthorizedError) {
     return {
@@ -49,4 +50,19 @@ export function describeError(err: unknown, baseUrl: string | undefined): { mess
 
 function detail(err: ProsodiaError): string {
   return (bodyMessage(err.body) ?? 'no details').replace(/\s+/g, ' ')
+}
+
+/** A URL fit to print: user:password and query parameters (an api_key=…) are masked. */
+export function withoutCredentials(url: string): string {
+  try {
+    const u = new URL(url)
+    if (u.username || u.password) {
+      u.username = '***'
+      u.password = ''
+    }
+    for (const key of [...u.searchParams.keys()]) u.searchParams.set(key, '***')
+    return u.toString().replace(/\/$/, '')
+  } catch {
+    return '(the base URL)'
+  }
 }

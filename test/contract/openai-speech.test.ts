@@ -115,6 +115,18 @@ describe.each(dialects())('openai SDK: POST /v1/audio/speech on %s', (dialect) =
     expect(parseWav(await body(r)).samples.length).toBeGreaterThan(0)
   })
 
+  it('models.list names the speech models; a /v1 route this server lacks is a 404 for a valid key, not a 401', async () => {
+    const ids = []
+    for await (const model of alice.models.list()) ids.push(model.id)
+    expect(ids).toContain('tts-1')
+    const missing = await fetch(`${base}/v1/chat/completions`, {
+      headers: { authorization: `Bearer ${t.alice.api_key}` },
+    })
+    expect(missing.status).toBe(404)
+    const wrong = await fetch(`${base}/v1/models`, { headers: { authorization: 'Bearer not-a-key' } })
+    expect(wrong.status).toBe(401)
+  })
+
   it('an API key as Bearer is accepted on /v1 only: Hume routes keep Bearer for access tokens', async () => {
     const r = await fetch(`${base}/v0/tts/voices?provider=HUME_AI`, {
       headers: { authorization: `Bearer ${t.alice.api_key}` },

@@ -58,19 +58,28 @@ export async function* iterateStream<T>(stream: ReadableStream<T>): AsyncGenerat
   }
 }
 
+/** A line of a JSON stream (one audio chunk, base64) is far below this; a line without end is not. */
+export const MAX_LINE_CHARS = 64 * 1024 * 1024
+
 /** Newline-delimited JSON (or SSE `data:` lines) parsed and camelCased, one object per line. */
 export async function* jsonLines<T>(stream: ReadableStream<Uint8Array>): AsyncGenerator<Camelize<T>, void, undefined> {
   const decoder = new TextDecoder()
   let buffered = ''
   for await (const chunk of iterateStream(stream)) {
-    buffered += decoder.decode(chunk, { stream: true })
+    const text = decoder.decode(chunk, { stream: true })
+    // Only the new text is searched for line ends, so a long line costs linear time, not quadratic.
+    let start = 0
     let newline: number
-    while ((newline = buffered.indexOf('\n')) >= 0) {
-      const line = buffered.slice(0, newline)
-      buffered = buffered.slice(newline + 1)
+    while ((newline = text.indexOf('\n', start)) >= 0) {
+      const line = buffered + text.slice(start, newline)
+      buffered = ''
+      start = newline + 1
       const parsed = parseLine<T>(line)
       if (parsed !== undefined) yield parsed
     }
+    buffered += text.slice(start)
+    if (buffered.length > MAX_LINE_CHARS)
+      throw new RangeError(`A streamed line is longer than ${MAX_LINE_CHARS} characters: not the API's stream`)
   }
   const last = parseLine<T>(buffered + decoder.decode())
   if (last !== undefined) yield last

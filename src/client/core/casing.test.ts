@@ -48,3 +48,9 @@ describe('casing', () => {
     expect(camelKey('constructor')).toBe('constructor')
   })
 })
+
+it('refuses data nested beyond MAX_DEPTH instead of overflowing the stack', () => {
+  const deep = JSON.parse('['.repeat(10_000) + ']'.repeat(10_000)) as unknown
+  expect(() => toCamel(deep)).toThrow(RangeError)
+  expect(() => toCamel(deep)).toThrow('nested more than')
+})

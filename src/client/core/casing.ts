@@ -62,15 +62,19 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return proto === Object.prototype || proto === null
 }
 
-function convert(value: unknown, rename: (key: string) => string): unknown {
-  if (Array.isArray(value)) return value.map((v) => convert(v, rename))
+/** Deeper than any API shape by far; a hostile server's 100,000 nested arrays must not overflow the stack. */
+export const MAX_DEPTH = 256
+
+function convert(value: unknown, rename: (key: string) => string, depth = 0): unknown {
+  if (depth > MAX_DEPTH) throw new RangeError(`The data is nested more than ${MAX_DEPTH} levels deep`)
+  if (Array.isArray(value)) return value.map((v) => convert(v, rename, depth + 1))
   if (!isPlainObject(value)) return value
   const out: Record<string, unknown> = {}
   for (const [key, v] of Object.entries(value)) {
     if (v === undefined) continue
     // Defined, not assigned: a key such as "__proto__" from the wire stays data, never a prototype.
     Object.defineProperty(out, rename(key), {
-      value: OPAQUE_KEYS.has(key) ? v : convert(v, rename),
+      value: OPAQUE_KEYS.has(key) ? v : convert(v, rename, depth + 1),
       enumerable: true,
       writable: true,
       configurable: true,

@@ -190,3 +190,97 @@ it('calls fetch unbound, as browsers require (a fetch called with another `this`
   } as unknown as typeof fetch
   await expect(new HttpClient({ fetch: strictFetch }).json({ method: 'GET', path: '/' })).resolves.toEqual({ ok: true })
 })
+
+describe('against a hostile or broken server', () => {
+  it('never follows a redirect, so the key cannot reach another origin', async () => {
+    const f = scriptedFetch(new Response(null, { status: 307, headers: { location: 'http://elsewhere/x' } }))
+    const error = await new HttpClient({ apiKey: 'secret', fetch: f.fetch })
+      .json({ method: 'POST', path: '/', body: {} })
+      .catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(ProsodiaError)
+    expect((error as Error).message).toContain('redirected the request to http://elsewhere/x')
+    expect(f.calls).toHaveLength(1)
+    expect(f.calls[0]?.init.redirect).toBe('manual')
+  })
+
+  it('does not resend a POST after a 502 or a dropped connection, but does after a 503 or 429', async () => {
+    const bad = scriptedFetch(json(502, {}), json(200, {}))
+    await expect(
+      new HttpClient({ fetch: bad.fetch }).json({ method: 'POST', path: '/', body: {} }),
+    ).rejects.toBeInstanceOf(InternalServerError)
+    expect(bad.calls).toHaveLength(1)
+    const reset = scriptedFetch(new TypeError('socket hang up'), json(200, {}))
+    await expect(
+      new HttpClient({ fetch: reset.fetch }).json({ method: 'POST', path: '/', body: {} }),
+    ).rejects.toBeInstanceOf(ProsodiaConnectionError)
+    expect(reset.calls).toHaveLength(1)
+    const busy = scriptedFetch(json(503, {}, { 'retry-after-ms': '1' }), json(201, { id: 'x' }))
+    expect(await new HttpClient({ fetch: busy.fetch }).json({ method: 'POST', path: '/', body: {} })).toEqual({
+      id: 'x',
+    })
+    // Reads are resent after any 5xx.
+    const read = scriptedFetch(json(502, {}, { 'retry-after-ms': '1' }), json(200, {}))
+    await new HttpClient({ fetch: read.fetch }).json({ method: 'GET', path: '/' })
+    expect(read.calls).toHaveLength(2)
+  })
+
+  it('answers that are not JSON, or nested beyond reason, fail as ProsodiaError with the status', async () => {
+    const html = scriptedFetch(new Response('<html>proxy</html>', { status: 200 }))
+    const error = await new HttpClient({ fetch: html.fetch })
+      .json({ method: 'GET', path: '/' })
+      .catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(ProsodiaError)
+    expect(error).toMatchObject({ statusCode: 200, body: '<html>proxy</html>' })
+    const deep = '['.repeat(100_000) + ']'.repeat(100_000)
+    const nested = scriptedFetch(new Response(deep, { status: 200 }))
+    const e2 = await new HttpClient({ fetch: nested.fetch }).json({ method: 'GET', path: '/' }).catch((e: unknown) => e)
+    expect(e2).toBeInstanceOf(ProsodiaError)
+    expect((e2 as Error).message).toContain('nested more than')
+  })
+
+  it('reads at most 64 KiB of an error body', async () => {
+    let pulled = 0
+    const endless = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        pulled += 16384
+        controller.enqueue(new Uint8Array(16384).fill(120))
+      },
+    })
+    const f = scriptedFetch(new Response(endless, { status: 400 }))
+    const error = await new HttpClient({ fetch: f.fetch }).json({ method: 'GET', path: '/' }).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(BadRequestError)
+    expect(((error as ProsodiaError).body as string).length).toBe(65536)
+    expect(pulled).toBeLessThan(200_000)
+  })
+
+  it('a streamed body that stalls fails with a timeout instead of hanging', async () => {
+    const stalled = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode('RIFF'))
+      },
+      pull() {
+        return new Promise(() => undefined) // never sends more
+      },
+    })
+    const f = scriptedFetch(new Response(stalled, { status: 200 }))
+    const res = await new HttpClient({ fetch: f.fetch }).raw({ method: 'GET', path: '/' }, { timeoutInSeconds: 0.1 })
+    await expect(res.arrayBuffer()).rejects.toBeInstanceOf(ProsodiaTimeoutError)
+  })
+})
+
+it('takes the API key and the base URL from functions, and the official SDK environment object', async () => {
+  const f = scriptedFetch(json(200, {}), json(200, {}))
+  let n = 0
+  await new HttpClient({ apiKey: () => `k${++n}`, baseUrl: () => 'http://a:1', fetch: f.fetch }).json({
+    method: 'GET',
+    path: '/x',
+  })
+  await new HttpClient({ apiKey: async () => 'k9', environment: { base: 'http://b:2/' }, fetch: f.fetch }).json({
+    method: 'GET',
+    path: '/y',
+  })
+  expect(f.calls.map((c) => [c.url, (c.init.headers as Record<string, string>)['x-hume-api-key']])).toEqual([
+    ['http://a:1/x', 'k1'],
+    ['http://b:2/y', 'k9'],
+  ])
+})

@@ -57,3 +57,15 @@ describe('numbered pages', () => {
     expect(page.hasNextPage()).toBe(false)
   })
 })
+
+it('walks by the page it asked for, whatever page_number the server claims', async () => {
+  let loads = 0
+  const load = (pageNumber: number) => {
+    loads++
+    return Promise.resolve({ pageNumber: '0' as unknown as number, totalPages: 3, things: [pageNumber] })
+  }
+  const seen: number[] = []
+  for await (const n of await numberedPages({ load, items: (r: { things: number[] }) => r.things })) seen.push(n)
+  expect(seen).toEqual([0, 1, 2])
+  expect(loads).toBe(3)
+})

@@ -50,9 +50,11 @@ export async function numberedPages<T, R extends { pageNumber?: number; totalPag
   const at = async (pageNumber: number): Promise<Page<T, R>> => {
     const response = await paging.load(pageNumber)
     const items = paging.items(response) ?? []
-    const current = response.pageNumber ?? pageNumber
-    const more = response.totalPages !== undefined ? current + 1 < response.totalPages : items.length > 0
-    return new Page(items, response, more && items.length > 0 ? () => at(current + 1) : undefined)
+    // The page asked for, not the one the server says it sent: a server repeating `page_number: 0` (or
+    // sending it as a string) must not make `for await` loop forever. An empty page ends the walk too.
+    const total = response.totalPages
+    const more = typeof total === 'number' ? pageNumber + 1 < total : true
+    return new Page(items, response, more && items.length > 0 ? () => at(pageNumber + 1) : undefined)
   }
   return at(paging.first ?? 0)
 }

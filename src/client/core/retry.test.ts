@@ -23,6 +23,15 @@ describe('retry policy', () => {
     expect(delay).toBeLessThanOrEqual(5000)
   })
 
+  it('waits at least 100 ms whatever the server asks, so retry-after: 0 cannot become a storm', () => {
+    expect(retryDelayMs(0, new Headers({ 'retry-after': '0' }))).toBe(100)
+  })
+
+  it('resends requests that create things only when the server says it did not act', () => {
+    expect([408, 429, 503].every((s) => isRetryableStatus(s, false))).toBe(true)
+    expect([500, 502, 504].some((s) => isRetryableStatus(s, false))).toBe(false)
+  })
+
   it('gives up rather than wait longer than a minute', () => {
     expect(retryDelayMs(0, new Headers({ 'retry-after': '3600' }))).toBeUndefined()
   })

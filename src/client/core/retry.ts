@@ -3,8 +3,17 @@ const MAX_DELAY_MS = 8_000
 /** A server asking for longer than this is not waited for: the caller gets the 429/503 instead. */
 const MAX_RETRY_AFTER_MS = 60_000
 
-export function isRetryableStatus(status: number): boolean {
-  return status === 408 || status === 429 || status >= 500
+/** The shortest wait between attempts, whatever the server asks: `retry-after: 0` must not become a storm. */
+const MIN_DELAY_MS = 100
+
+/**
+ * Whether a failed attempt may be sent again. Requests that create things (POST, PATCH) are resent only on
+ * answers that say the server did not act on them (408, 429, 503); after a 500, 502 or 504 a second copy
+ * might create a second job or prompt. Reads and deletes are resent on any 5xx.
+ */
+export function isRetryableStatus(status: number, idempotent = true): boolean {
+  if (status === 408 || status === 429 || status === 503) return true
+  return idempotent && status >= 500
 }
 
 /**
@@ -14,7 +23,7 @@ export function isRetryableStatus(status: number): boolean {
  */
 export function retryDelayMs(attempt: number, headers: Headers | undefined, random = Math.random): number | undefined {
   const asked = retryAfterMs(headers)
-  if (asked !== undefined) return asked <= MAX_RETRY_AFTER_MS ? asked : undefined
+  if (asked !== undefined) return asked <= MAX_RETRY_AFTER_MS ? Math.max(asked, MIN_DELAY_MS) : undefined
   const base = Math.min(INITIAL_DELAY_MS * 2 ** attempt, MAX_DELAY_MS)
   // Between 75% and 100% of the exponential step.
   return Math.round(base * (1 - 0.25 * random()))

@@ -23,6 +23,7 @@ export class ProsodiaSocket<Send, Receive> implements AsyncIterable<Receive> {
     error: new Set(),
   }
   private closedWith: { code: number; reason: string } | undefined
+  private lastError: string | undefined
 
   constructor(url: string, WebSocketImpl: WebSocketConstructor) {
     this.socket = new WebSocketImpl(url)
@@ -30,14 +31,15 @@ export class ProsodiaSocket<Send, Receive> implements AsyncIterable<Receive> {
     this.socket.addEventListener('open', () => this.emit('open'))
     this.socket.addEventListener('message', (event: MessageEvent) => {
       if (typeof event.data !== 'string') return
-      let parsed: unknown
+      let message: Receive
       try {
-        parsed = JSON.parse(event.data)
+        message = toCamel(JSON.parse(event.data)) as Receive
       } catch (cause) {
-        this.emit('error', new Error('The server sent a message that is not JSON', { cause }))
+        // Never thrown from the listener: that would be an uncaught exception that ends a Node process.
+        this.emit('error', new Error(`The server sent a message that cannot be read: ${String(cause)}`, { cause }))
         return
       }
-      this.emit('message', toCamel(parsed) as Receive)
+      this.emit('message', message)
     })
     this.socket.addEventListener('close', (event: CloseEvent) => {
       this.closedWith = { code: event.code, reason: event.reason }
@@ -45,6 +47,8 @@ export class ProsodiaSocket<Send, Receive> implements AsyncIterable<Receive> {
     })
     this.socket.addEventListener('error', (event: Event) => {
       const message = (event as { message?: string }).message
+      // Kept for waitForOpen: `ws` says why an upgrade failed ("Unexpected server response: 401").
+      this.lastError = message
       this.emit('error', new Error(message ? `WebSocket error: ${message}` : 'WebSocket error'))
     })
   }
@@ -66,7 +70,7 @@ export class ProsodiaSocket<Send, Receive> implements AsyncIterable<Receive> {
   waitForOpen(): Promise<this> {
     if (this.socket.readyState === 1) return Promise.resolve(this)
     return new Promise((resolve, reject) => {
-      if (this.closedWith) return reject(closedError(this.closedWith))
+      if (this.closedWith) return reject(closedError(this.closedWith, this.lastError))
       const offOpen = this.on('open', () => {
         offOpen()
         offClose()
@@ -75,7 +79,7 @@ export class ProsodiaSocket<Send, Receive> implements AsyncIterable<Receive> {
       const offClose = this.on('close', (event) => {
         offOpen()
         offClose()
-        reject(closedError(event))
+        reject(closedError(event, this.lastError))
       })
     })
   }
@@ -134,7 +138,8 @@ export class ProsodiaSocket<Send, Receive> implements AsyncIterable<Receive> {
   }
 
   private assertOpen(): void {
-    if (this.socket.readyState !== 1) throw new Error('The socket is not open (await socket.waitForOpen() first)')
+    if (this.socket.readyState === 0) throw new Error('The socket is not open yet (await socket.waitForOpen() first)')
+    if (this.socket.readyState !== 1) throw new Error('The socket is not open: it has closed')
   }
 
   private emit<K extends keyof Handlers<Receive>>(event: K, ...args: Parameters<Handlers<Receive>[K]>): void {
@@ -142,8 +147,9 @@ export class ProsodiaSocket<Send, Receive> implements AsyncIterable<Receive> {
   }
 }
 
-function closedError(event: { code: number; reason: string }): Error {
-  return new Error(`The socket closed before it opened (code ${event.code}${event.reason ? `: ${event.reason}` : ''})`)
+function closedError(event: { code: number; reason: string }, lastError?: string): Error {
+  const why = event.reason || lastError
+  return new Error(`The socket closed before it opened (code ${event.code}${why ? `: ${why}` : ''})`)
 }
 
 /**
@@ -156,9 +162,8 @@ export async function socketUrl(
   query: Record<string, QueryValue> = {},
 ): Promise<string> {
   const auth: Record<string, QueryValue> = {}
-  const { apiKey, accessToken } = http.options
-  if (accessToken !== undefined)
-    auth.access_token = typeof accessToken === 'function' ? await accessToken() : accessToken
+  const { apiKey, accessToken } = await http.credentials()
+  if (accessToken !== undefined) auth.access_token = accessToken
   else if (apiKey !== undefined) auth.api_key = apiKey
   return http.url(path, { ...query, ...auth }).replace(/^http/, 'ws')
 }

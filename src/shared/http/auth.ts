@@ -44,8 +44,10 @@ export function installAuth(app: FastifyInstance, accounts: AccountService): voi
         : undefined
     // Keys and tokens are both 256-bit random secrets of one account, so trying the other kind
     // cannot match a different account; routes that do not opt in keep Bearer for tokens only.
-    if (!accountId && token && request.routeOptions.config?.bearerApiKey)
-      accountId = await accounts.accountForApiKey(token)
+    // Under /v1/ (OpenAI's paths) every route takes the key as Bearer, so a tool probing a route this
+    // server lacks hears 404, not that its key is wrong.
+    const bearerApiKey = request.routeOptions.config?.bearerApiKey || request.url.startsWith('/v1/')
+    if (!accountId && token && bearerApiKey) accountId = await accounts.accountForApiKey(token)
     if (!accountId) throw errors.unauthorized(apiKey || token ? 'Invalid credentials' : 'Missing credentials')
     request.accountId = accountId
   })

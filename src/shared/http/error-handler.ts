@@ -137,7 +137,10 @@ export function installErrorHandling(app: FastifyInstance): void {
         : err instanceof PoolBusyError
           ? errors.unavailable('The server is busy; retry shortly')
           : fromFastifyError(err, request)
-    if (error.status >= 500) request.log.error({ err: error.cause ?? err }, 'request failed')
+    // A client that hung up cancels its work; what fails after that is no server fault.
+    if (error.status >= 500 && (request.raw.destroyed || reply.raw.destroyed))
+      request.log.info({ err: error.cause ?? err }, 'request abandoned by the client')
+    else if (error.status >= 500) request.log.error({ err: error.cause ?? err }, 'request failed')
     return sendError(request, reply, error)
   })
   app.setNotFoundHandler((request, reply) =>

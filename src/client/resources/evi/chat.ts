@@ -138,16 +138,9 @@ export class ChatClient {
   private auth(args: ChatConnectArgs): Record<string, string> {
     if (args.accessToken !== undefined) return { access_token: args.accessToken }
     if (args.apiKey !== undefined) return { api_key: args.apiKey }
-    const { apiKey, accessToken } = this.http.options
-    if (accessToken !== undefined) {
-      const token = typeof accessToken === 'function' ? accessToken() : accessToken
-      if (typeof token !== 'string') {
-        throw new Error(
-          'chat.connect() is synchronous, as in the official SDK, so it cannot await an accessToken function: pass connect({ accessToken: await getToken(), ... })',
-        )
-      }
-      return { access_token: token }
-    }
+    // connect() is synchronous, as in the official SDK: a supplier returning a promise is refused clearly.
+    const { apiKey, accessToken } = this.http.credentialsNow()
+    if (accessToken !== undefined) return { access_token: accessToken }
     return apiKey === undefined ? {} : { api_key: apiKey }
   }
 }

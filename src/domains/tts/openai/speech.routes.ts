@@ -27,6 +27,15 @@ export interface OpenAiSpeechOptions {
 /** An audio body (a stream): described for OpenAPI, never serialised. */
 const Binary = Type.Unsafe<Readable>({ type: 'string', format: 'binary' })
 
+const SPEECH_MODELS = ['tts-1', 'tts-1-hd', 'gpt-4o-mini-tts']
+
+const ModelList = Type.Object({
+  object: Type.Literal('list'),
+  data: Type.Array(
+    Type.Object({ id: Type.String(), object: Type.Literal('model'), created: Type.Integer(), owned_by: Type.String() }),
+  ),
+})
+
 /** The worker's messages as response pieces (audio bytes or SSE text). */
 async function* pieces(messages: AsyncIterable<SynthesisMessage>): AsyncGenerator<Buffer | string> {
   for await (const m of messages)
@@ -41,6 +50,17 @@ export const openAiSpeechRoutes: FastifyPluginAsyncTypebox<OpenAiSpeechOptions> 
   app.addHook('onRoute', (route) => {
     route.config = { bearerApiKey: true, ...route.config }
   })
+
+  // Tools built on the openai SDK probe this before speaking; any model name is accepted by /v1/audio/speech
+  // (all run the same engine), these are the ones OpenAI's clients offer.
+  app.get(
+    '/v1/models',
+    { schema: { tags: ['OpenAI-compatible'], response: { 200: ModelList, ...openAiErrorResponses } } },
+    async () => ({
+      object: 'list' as const,
+      data: SPEECH_MODELS.map((id) => ({ id, object: 'model' as const, created: 0, owned_by: 'prosodia' })),
+    }),
+  )
 
   app.post(
     '/v1/audio/speech',
