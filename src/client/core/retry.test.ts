@@ -3,8 +3,8 @@ import { isRetryableStatus, retryDelayMs } from './retry.js'
 
 describe('retry policy', () => {
   it('retries 408, 429 and 5xx only', () => {
-    expect([408, 429, 500, 502, 503].every(isRetryableStatus)).toBe(true)
-    expect([400, 401, 404, 409, 413, 422].some(isRetryableStatus)).toBe(false)
+    expect([408, 429, 500, 502, 503].every((s) => isRetryableStatus(s))).toBe(true)
+    expect([400, 401, 404, 409, 413, 422].some((s) => isRetryableStatus(s))).toBe(false)
   })
 
   it('backs off exponentially with jitter between 75% and 100% of each step, capped', () => {
