@@ -15,8 +15,18 @@ export function storeKey(key: string | null): void {
 }
 
 /** The console is a client of the public API like any other: the project's own client, on this origin. */
-export function clientFor(apiKey: string): ProsodiaClient {
-  return new ProsodiaClient({ apiKey, baseUrl: location.origin, maxRetries: 1 })
+export function clientFor(apiKey: string, onRefused?: () => void): ProsodiaClient {
+  return new ProsodiaClient({
+    apiKey,
+    baseUrl: location.origin,
+    maxRetries: 1,
+    // A stored key the server now refuses (revoked, or another server's) sends the user back to sign-in.
+    fetch: async (input, init) => {
+      const res = await fetch(input, init)
+      if (res.status === 401) onRefused?.()
+      return res
+    },
+  })
 }
 
 export const ClientContext = createContext<ProsodiaClient | null>(null)
@@ -30,7 +40,15 @@ export function useClient(): ProsodiaClient {
 /** What a banner says about a failure: the API's own message, with its status. */
 export function describeError(error: unknown): string {
   if (error instanceof ProsodiaError) {
-    const message = bodyMessage(error.body) ?? error.message
+    // A proxy's HTML error page is reduced to its text, and long bodies to their start.
+    const raw = bodyMessage(error.body) ?? error.message
+    const text = raw.includes('<')
+      ? raw
+          .replace(/<[^>]*>/g, ' ')
+          .replace(/\s+/g, ' ')
+          .trim()
+      : raw
+    const message = text.length > 300 ? `${text.slice(0, 300)}…` : text
     return error.statusCode !== undefined ? `${message} (${error.statusCode})` : message
   }
   return error instanceof Error ? error.message : String(error)

@@ -1,5 +1,5 @@
 import { render } from 'preact'
-import { useEffect, useMemo, useState } from 'preact/hooks'
+import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks'
 import { ClientContext, clientFor, storedKey, storeKey } from './api.js'
 import { ErrorBanner } from './components/error-banner.js'
 import { useAction } from './hooks.js'
@@ -10,7 +10,7 @@ function currentPath(): string {
   return location.hash.replace(/^#\/?/, '') || (pages[0]?.path ?? '')
 }
 
-function SignIn({ onSignedIn }: { onSignedIn: (key: string) => void }) {
+function SignIn({ onSignedIn, refused }: { onSignedIn: (key: string) => void; refused?: boolean }) {
   const [key, setKey] = useState('')
   const { busy, error, run } = useAction()
   const submit = (event: Event) => {
@@ -44,12 +44,19 @@ function SignIn({ onSignedIn }: { onSignedIn: (key: string) => void }) {
         The key stays in this browser (local storage). Create one with <code>npx prosodia accounts create NAME</code>.
       </p>
       <ErrorBanner error={error} />
+      {refused && !error && (
+        <div class="banner error" role="alert">
+          The server refused the stored API key (401): sign in with a valid one.
+        </div>
+      )}
     </main>
   )
 }
 
-function Console({ apiKey, onSignOut }: { apiKey: string; onSignOut: () => void }) {
-  const client = useMemo(() => clientFor(apiKey), [apiKey])
+function Console({ apiKey, onSignOut, onRefused }: { apiKey: string; onSignOut: () => void; onRefused: () => void }) {
+  const client = useMemo(() => clientFor(apiKey, onRefused), [apiKey, onRefused])
+  const heading = useRef<HTMLHeadingElement>(null)
+  const firstRender = useRef(true)
   const [path, setPath] = useState(currentPath())
   useEffect(() => {
     const onHash = () => setPath(currentPath())
@@ -59,10 +66,16 @@ function Console({ apiKey, onSignOut }: { apiKey: string; onSignOut: () => void 
   const page = pages.find((p) => p.path === path) ?? pages[0]
   useEffect(() => {
     document.title = `${page?.name ?? ''} · Prosodia console`
+    // A new page takes the focus to its heading, so keyboard and screen-reader users land on it.
+    if (!firstRender.current) heading.current?.focus()
+    firstRender.current = false
   }, [page])
   const Page = page?.component
   return (
     <ClientContext.Provider value={client}>
+      <a class="skip" href="#main" onClick={(e) => (e.preventDefault(), heading.current?.focus())}>
+        Skip to content
+      </a>
       <header>
         <span class="brand">Prosodia</span>
         <nav aria-label="Pages">
@@ -76,8 +89,10 @@ function Console({ apiKey, onSignOut }: { apiKey: string; onSignOut: () => void 
           Sign out
         </button>
       </header>
-      <main>
-        <h1>{page?.name}</h1>
+      <main id="main">
+        <h1 ref={heading} tabIndex={-1}>
+          {page?.name}
+        </h1>
         {Page && <Page key={page.path} />}
       </main>
     </ClientContext.Provider>
@@ -86,10 +101,26 @@ function Console({ apiKey, onSignOut }: { apiKey: string; onSignOut: () => void 
 
 function App() {
   const [apiKey, setApiKey] = useState(storedKey())
-  if (!apiKey) return <SignIn onSignedIn={setApiKey} />
+  const [refused, setRefused] = useState(false)
+  const onRefused = useCallback(() => {
+    storeKey(null)
+    setApiKey(null)
+    setRefused(true)
+  }, [])
+  if (!apiKey)
+    return (
+      <SignIn
+        refused={refused}
+        onSignedIn={(key) => {
+          setRefused(false)
+          setApiKey(key)
+        }}
+      />
+    )
   return (
     <Console
       apiKey={apiKey}
+      onRefused={onRefused}
       onSignOut={() => {
         storeKey(null)
         setApiKey(null)

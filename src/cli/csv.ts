@@ -85,7 +85,7 @@ export function csvField(value: Cell): string {
 export function predictionsCsv(results: readonly E.UnionPredictResult[]): string {
   const { rows, emotions } = predictionRows(results)
   const columns = [...ID_COLUMNS, ...emotions]
-  const lines = [columns.join(',')]
+  const lines = [columns.map((c) => csvField(c)).join(',')]
   for (const row of rows) lines.push(columns.map((c) => csvField(row[c])).join(','))
   return lines.join('\r\n') + '\r\n'
 }

@@ -18,6 +18,30 @@ it('is served at /console/ without credentials, and /console redirects there', a
   expect((await fetch(`${h.baseUrl}/console/../healthz`)).status).not.toBe(500)
   expect((await fetch(`${h.baseUrl}/console/nope.js`)).status).toBe(404)
   expect((await fetch(`${h.baseUrl}/console/.hidden`)).status).toBe(404)
+  // The key lives in this page's storage: only its own scripts run, and no other site may frame it.
+  for (const res of [page, await fetch(`${h.baseUrl}/console/app.js`)]) {
+    expect(res.headers.get('content-security-policy')).toContain("script-src 'self'")
+    expect(res.headers.get('content-security-policy')).toContain("frame-ancestors 'none'")
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff')
+    expect(res.headers.get('cache-control')).toBe('no-cache')
+  }
+})
+
+it('a stored key the server refuses sends the user back to sign-in, saying so', async () => {
+  const { page } = h
+  await page.goto(`${h.baseUrl}/console/`)
+  await page.evaluate(() => localStorage.setItem('prosodia.apiKey', 'revoked-key'))
+  await page.goto(`${h.baseUrl}/console/#/evi`)
+  await page.reload()
+  await expect.poll(() => page.getByRole('alert').first().textContent()).toContain('refused the stored API key (401)')
+  expect(await page.getByLabel('API key').isVisible()).toBe(true)
+  expect(await page.evaluate(() => localStorage.getItem('prosodia.apiKey'))).toBeNull()
+  await h.signIn()
+  await h.goTo('Voices')
+  // Changing page moves the focus to the new page's heading.
+  expect(await page.evaluate(() => document.activeElement?.tagName)).toBe('H1')
+  await page.getByRole('button', { name: 'Sign out' }).click()
+  expect(h.pageErrors).toEqual([])
 })
 
 it('refuses a wrong key with the API message, then signs in and remembers the key', async () => {

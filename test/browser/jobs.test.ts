@@ -58,7 +58,7 @@ it('submits a text job, watches it reach COMPLETED, charts it and downloads CSV,
   expect(summary).toMatch(/^Language scores of (\w+, ){4}\w+ over \d+ words of \S+; highest: \w+ \d\.\d\d at "/)
   expect(await figure.locator('figcaption').textContent()).toContain('top emotions per word')
   const table = details.getByRole('table', { name: /Language predictions/ })
-  expect(await table.getByRole('row').filter({ hasText: 'thrilled' }).count()).toBe(1)
+  await expect.poll(() => table.getByRole('row').filter({ hasText: 'thrilled' }).count()).toBe(1)
 
   const download = async (button: string) => {
     const [file] = await Promise.all([
@@ -109,7 +109,8 @@ it('uploads a file with sentence granularity: the job runs on it and charts it p
     .poll(() => details.getByText('1 file (note.txt)', { exact: true }).isVisible(), { timeout: 30_000 })
     .toBe(true)
   await expect.poll(() => details.getByText('COMPLETED', { exact: true }).isVisible(), { timeout: 60_000 }).toBe(true)
-  expect(await details.getByRole('heading', { name: 'note.txt' }).count()).toBe(1)
+  // The results are fetched once the job is COMPLETED: wait for them rather than race them.
+  await expect.poll(() => details.getByRole('heading', { name: 'note.txt' }).count(), { timeout: 30_000 }).toBe(1)
   const summary = await details.getByRole('figure').getByRole('img').getAttribute('aria-label')
   expect(summary).toMatch(/^Language scores of .* over 3 sentences of note\.txt; highest: /)
   const rows = details.getByRole('table', { name: /Language predictions/ }).getByRole('row')

@@ -47,7 +47,11 @@ export function SpeechForm({
       ...(speed.trim() !== '' ? { speed: Number(speed) } : {}),
     }
     onSubmit({
-      request: { utterances: [utterance], format: { type: format }, numGenerations: Number(count) || 1 },
+      request: {
+        utterances: [utterance],
+        format: { type: format },
+        numGenerations: count.trim() === '' ? 1 : Number(count),
+      },
       format,
       stream,
     })

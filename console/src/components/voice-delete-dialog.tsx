@@ -37,7 +37,8 @@ export function DeleteVoiceDialog({
         <button type="button" disabled={busy} onClick={onConfirm}>
           {busy ? 'Deleting…' : 'Delete'}
         </button>
-        <button type="button" class="secondary" onClick={onCancel}>
+        {/* The safe choice has the focus when the dialog opens: Enter must not delete. */}
+        <button type="button" class="secondary" onClick={onCancel} autoFocus>
           Cancel
         </button>
       </div>

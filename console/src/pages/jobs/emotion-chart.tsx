@@ -46,6 +46,8 @@ export function EmotionChart({ spec }: { spec: ChartSpec }) {
     if (!el) return
     const width = Math.max(320, Math.min(el.clientWidth || 720, 960))
     const plot = new uPlot(options(spec, width), [spec.x, ...spec.series.map((s) => s.values)], el)
+    // The figure's label already summarises the chart; uPlot's live legend table would be read as noise.
+    plot.root.querySelector('.u-legend')?.setAttribute('aria-hidden', 'true')
     return () => plot.destroy()
   }, [spec])
   return (
