@@ -8,6 +8,7 @@ export function useAction() {
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<unknown>(null)
   const run = useCallback(async <T>(fn: () => Promise<T>): Promise<T | undefined> => {
+    const focused = document.activeElement
     setBusy(true)
     setError(null)
     try {
@@ -17,7 +18,20 @@ export function useAction() {
       return undefined
     } finally {
       setBusy(false)
+      restoreFocus(focused)
     }
   }, [])
   return { busy, error, setError, run }
+}
+
+/**
+ * A button that disables itself while its action runs drops the keyboard focus to <body>; once the page has
+ * re-rendered, it gets the focus back (if it is still there and enabled, and nothing else took the focus).
+ */
+function restoreFocus(element: Element | null): void {
+  if (!(element instanceof HTMLElement) || element === document.body) return
+  setTimeout(() => {
+    const lost = document.activeElement === null || document.activeElement === document.body
+    if (lost && element.isConnected && !(element as HTMLButtonElement).disabled) element.focus()
+  }, 0)
 }

@@ -40,6 +40,13 @@ it('a stored key the server refuses sends the user back to sign-in, saying so', 
   await h.goTo('Voices')
   // Changing page moves the focus to the new page's heading.
   expect(await page.evaluate(() => document.activeElement?.tagName)).toBe('H1')
+  // A button that disables itself while it works gives the keyboard focus back when it is done.
+  await h.goTo('Speech')
+  await page.getByLabel('Text', { exact: true }).fill('Focus stays here.')
+  await page.getByRole('button', { name: 'Synthesize' }).focus()
+  await page.keyboard.press('Enter')
+  await expect.poll(() => page.getByRole('region', { name: 'Generation 1' }).count(), { timeout: 30_000 }).toBe(1)
+  await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe('Synthesize')
   await page.getByRole('button', { name: 'Sign out' }).click()
   expect(h.pageErrors).toEqual([])
 })
