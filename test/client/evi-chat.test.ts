@@ -8,13 +8,12 @@ import { loadConfig } from '../../src/config.js'
 import {
   BadRequestError,
   NotFoundError,
-  ProsodiaError,
   UnprocessableEntityError,
   type ProsodiaClient,
   type empathicVoice,
 } from '../../src/client/index.js'
 import type { ChatSocket } from '../../src/client/resources/evi/index.js'
-import { startClientHarness, type ClientHarness } from '../helpers/client.js'
+import { startClientHarness, type ClientHarness, errorOf } from '../helpers/client.js'
 import { startFakeLlm, type FakeLlm } from '../helpers/fake-llm.js'
 import { until } from '../helpers/live-chat.js'
 
@@ -34,15 +33,6 @@ function record(socket: { on(event: 'message', h: (m: Msg) => void): unknown }) 
       return found as Extract<Msg, { type: T }>
     },
   }
-}
-
-async function errorOf(p: Promise<unknown>): Promise<ProsodiaError> {
-  const e = await p.then(
-    () => undefined,
-    (err: unknown) => err,
-  )
-  expect(e).toBeInstanceOf(ProsodiaError)
-  return e as ProsodiaError
 }
 
 describe('client: empathicVoice.chat, controlPlane, chats and chatGroups', () => {

@@ -3,19 +3,10 @@
  * paging, isolation between accounts and the 400 a bad voice gets.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { BadRequestError, NotFoundError, ProsodiaError, type ProsodiaClient } from '../../src/client/index.js'
-import { startClientHarness, type ClientHarness } from '../helpers/client.js'
+import { BadRequestError, NotFoundError, type ProsodiaClient } from '../../src/client/index.js'
+import { startClientHarness, type ClientHarness, errorOf } from '../helpers/client.js'
 
 const MODEL = '20241004-11parameter'
-
-async function errorOf(p: Promise<unknown>): Promise<ProsodiaError> {
-  const e = await p.then(
-    () => undefined,
-    (err: unknown) => err,
-  )
-  expect(e).toBeInstanceOf(ProsodiaError)
-  return e as ProsodiaError
-}
 
 describe('client: empathicVoice.customVoices', () => {
   let h: ClientHarness

@@ -3,26 +3,11 @@
  * .configs, with paging over several pages, camelCased results and the errors users branch on.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { BadRequestError, NotFoundError, Page, ProsodiaError, type ProsodiaClient } from '../../src/client/index.js'
-import { startClientHarness, type ClientHarness } from '../helpers/client.js'
+import { BadRequestError, NotFoundError, Page, type ProsodiaClient } from '../../src/client/index.js'
+import { startClientHarness, type ClientHarness, errorOf, collect } from '../helpers/client.js'
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
 const PARAMS = JSON.stringify({ type: 'object', properties: { city: { type: 'string' } } })
-
-async function errorOf(p: Promise<unknown>): Promise<ProsodiaError> {
-  const e = await p.then(
-    () => undefined,
-    (err: unknown) => err,
-  )
-  expect(e).toBeInstanceOf(ProsodiaError)
-  return e as ProsodiaError
-}
-
-async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = []
-  for await (const x of iterable) out.push(x)
-  return out
-}
 
 describe('client: empathicVoice.tools, prompts, configs', () => {
   let h: ClientHarness

@@ -5,16 +5,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { ProsodiaClient, tts } from '../../src/client/index.js'
 import { StreamInputSocket, decodeBase64 } from '../../src/client/resources/tts/index.js'
-import { startClientHarness, type ClientHarness } from '../helpers/client.js'
+import { startClientHarness, type ClientHarness, collect } from '../helpers/client.js'
 import { parseWav, rms } from '../helpers/tts-audio.js'
 
 const VOICE = { name: 'Kora', provider: 'HUME_AI' } as const
-
-async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = []
-  for await (const x of iterable) out.push(x)
-  return out
-}
 
 describe('client: tts.streamInput', () => {
   let h: ClientHarness

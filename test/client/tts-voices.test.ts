@@ -3,32 +3,10 @@
  * create from generations, delete), other accounts' voices, and the 404/422 errors users branch on.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import {
-  NotFoundError,
-  Page,
-  ProsodiaError,
-  UnprocessableEntityError,
-  type ProsodiaClient,
-  type tts,
-} from '../../src/client/index.js'
-import { startClientHarness, type ClientHarness } from '../helpers/client.js'
+import { NotFoundError, Page, UnprocessableEntityError, type ProsodiaClient, type tts } from '../../src/client/index.js'
+import { startClientHarness, type ClientHarness, errorOf, collect } from '../helpers/client.js'
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
-
-async function errorOf(p: Promise<unknown>): Promise<ProsodiaError> {
-  const e = await p.then(
-    () => undefined,
-    (err: unknown) => err,
-  )
-  expect(e).toBeInstanceOf(ProsodiaError)
-  return e as ProsodiaError
-}
-
-async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = []
-  for await (const x of iterable) out.push(x)
-  return out
-}
 
 describe('client: tts.voices', () => {
   let h: ClientHarness

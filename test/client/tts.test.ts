@@ -7,27 +7,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   BinaryResponse,
   JsonStream,
-  ProsodiaError,
   UnauthorizedError,
   UnprocessableEntityError,
   type ProsodiaClient,
   type tts,
 } from '../../src/client/index.js'
 import { decodeBase64 } from '../../src/client/resources/tts/index.js'
-import { startClientHarness, type ClientHarness } from '../helpers/client.js'
+import { startClientHarness, type ClientHarness, errorOf } from '../helpers/client.js'
 import { parseMp3, parseWav, rms } from '../helpers/tts-audio.js'
 
 const ACTOR = { name: 'Male English Actor', provider: 'HUME_AI' } as const
 const SENTENCE = 'Beauty is no quality in things themselves: it exists merely in the mind which contemplates them.'
-
-async function errorOf(p: Promise<unknown>): Promise<ProsodiaError> {
-  const e = await p.then(
-    () => undefined,
-    (err: unknown) => err,
-  )
-  expect(e).toBeInstanceOf(ProsodiaError)
-  return e as ProsodiaError
-}
 
 function concat(parts: Uint8Array[]): Buffer {
   return Buffer.concat(parts.map((p) => Buffer.from(p)))

@@ -1,5 +1,6 @@
+import { expect } from 'vitest'
 import WebSocket from 'ws'
-import { ProsodiaClient } from '../../src/client/index.js'
+import { ProsodiaClient, ProsodiaError } from '../../src/client/index.js'
 import type { ClientOptions } from '../../src/client/index.js'
 import type { WebSocketConstructor } from '../../src/client/core/options.js'
 import type { Dialect } from '../../src/shared/storage/db.js'
@@ -41,4 +42,21 @@ export async function startClientHarness(
     await closing
   }
   return { t, baseUrl, client: clientAs('alice'), clientAs, close }
+}
+
+/** The ProsodiaError a call rejects with (the test fails if it resolves, or rejects with anything else). */
+export async function errorOf(p: Promise<unknown>): Promise<ProsodiaError> {
+  const e = await p.then(
+    () => undefined,
+    (err: unknown) => err,
+  )
+  expect(e).toBeInstanceOf(ProsodiaError)
+  return e as ProsodiaError
+}
+
+/** Every item of an async iterable (a Page walked with for await, a stream). */
+export async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = []
+  for await (const x of iterable) out.push(x)
+  return out
 }
