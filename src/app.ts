@@ -26,6 +26,9 @@ import { installAuth, redactUrl } from './shared/http/auth.js'
 import { installErrorHandling, sendError } from './shared/http/error-handler.js'
 import { ApiError, errors } from './shared/http/errors.js'
 import { installJsonParser } from './shared/http/json-parser.js'
+import { installMetrics } from './shared/http/metrics.js'
+import { Metrics } from './shared/http/metrics-registry.js'
+import { registerReadinessRoute, type ReadinessCheck, type ReadinessOptions } from './shared/http/readiness.js'
 import type { PageCache } from './shared/http/page-cache.js'
 import { ErrorResponse, HTTPValidationError } from './shared/http/schemas.js'
 import type { SocketGuard } from './shared/http/sockets.js'
@@ -47,6 +50,10 @@ export interface AppDeps {
   /** `false` to silence; otherwise where logs go (default stdout) at what level (default the config's). */
   logger?: false | { stream?: NodeJS.WritableStream; level?: string }
   health?: HealthContributor[]
+  /** The runtime's metrics (GET /metrics); left out, the app keeps HTTP and socket metrics of its own. */
+  metrics?: Metrics
+  /** What GET /readyz checks (left out: no /readyz); options shorten its deadline and cache (tests). */
+  readiness?: { checks: Record<string, ReadinessCheck> } & ReadinessOptions
   evi?: {
     services: EviServices
     pageCache?: PageCache
@@ -69,6 +76,8 @@ export function appDeps(rt: Runtime, domains: readonly Domain[] = ['evi', 'tts',
     sockets: rt.sockets,
     dialect: rt.db.dialect,
     health: rt.health,
+    metrics: rt.metrics,
+    readiness: { checks: rt.readiness },
     ...(domains.includes('evi')
       ? {
           evi: {
@@ -156,6 +165,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
   })
   installAuth(app, deps.accounts)
+  installMetrics(app, deps.metrics ?? new Metrics(), { token: config.metricsToken })
+  if (deps.readiness) registerReadinessRoute(app, deps.readiness.checks, deps.readiness)
   await registerSystemRoutes(app, {
     accounts: deps.accounts,
     dialect: deps.dialect,

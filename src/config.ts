@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os'
 import path from 'node:path'
+import type { S3Config } from './shared/storage/s3-config.js'
 
 /**
  * Every bound on input that can grow. Each has an environment variable (named beside it) and a
@@ -94,6 +95,8 @@ export interface Config {
   readonly modelsDir: string
   /** Where blobs (uploads, results, artifacts) live: `$PROSODIA_DATA_DIR/blobs` by default. */
   readonly blobDir: string
+  /** S3_BUCKET (and S3_ENDPOINT, S3_REGION, S3_PREFIX): blobs on S3 instead of blobDir; unset: local disk. */
+  readonly s3: S3Config | undefined
   /** Hosts or CIDRs that outbound fetches may reach even though they are private (SSRF allow-list). */
   readonly fetchAllowList: readonly string[]
   /** Bytes of serialised EVI list pages kept per process (0: off); the database keeps them correct. */
@@ -104,6 +107,10 @@ export interface Config {
   readonly expressionThreads: number
   /** How long a claimed queue job stays leased: how soon a job held by a killed process runs again. */
   readonly queueLeaseMs: number
+  /** REDIS_URL: the queue on Redis (BullMQ) instead of the database's queue table; unset: the SQL queue. */
+  readonly redisUrl: string | undefined
+  /** PROSODIA_METRICS_TOKEN: Bearer token for GET /metrics; unset, only loopback clients may scrape. */
+  readonly metricsToken: string | undefined
   readonly media: MediaConfig
   readonly evi: EviConfig
   readonly limits: Limits
@@ -292,6 +299,36 @@ function loadMedia(env: NodeJS.ProcessEnv): MediaConfig {
   })
 }
 
+/** S3_BUCKET selects the S3 blob store; credentials come from the AWS SDK's own chain (AWS_ACCESS_KEY_ID...). */
+function loadS3(env: NodeJS.ProcessEnv): S3Config | undefined {
+  const bucket = env.S3_BUCKET || undefined
+  const endpoint = httpUrl(env, 'S3_ENDPOINT')
+  const prefix = (env.S3_PREFIX || '').replace(/^\/+|\/+$/g, '')
+  if (!bucket) {
+    if (endpoint || prefix) throw new ConfigError('S3_ENDPOINT and S3_PREFIX need S3_BUCKET')
+    return undefined
+  }
+  // S3's bucket naming rules (MinIO and others follow them): a bad name fails here, not on first upload.
+  if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket))
+    throw new ConfigError(`S3_BUCKET "${bucket}" is not a valid bucket name`)
+  if (prefix && !/^[A-Za-z0-9][A-Za-z0-9._-]*(\/[A-Za-z0-9][A-Za-z0-9._-]*)*$/.test(prefix))
+    throw new ConfigError('S3_PREFIX must be slash-separated names of letters, digits, ".", "_" and "-"')
+  return Object.freeze({ bucket, endpoint, region: env.S3_REGION || env.AWS_REGION || 'us-east-1', prefix })
+}
+
+function redisUrl(env: NodeJS.ProcessEnv): string | undefined {
+  const url = env.REDIS_URL || undefined
+  if (url && !/^rediss?:\/\/[^/]/.test(url)) throw new ConfigError('REDIS_URL must be a redis:// or rediss:// URL')
+  return url
+}
+
+function metricsToken(env: NodeJS.ProcessEnv): string | undefined {
+  const token = env.PROSODIA_METRICS_TOKEN || undefined
+  // A short token could be guessed by a scraper left to try; the metrics describe all traffic.
+  if (token && token.length < 16) throw new ConfigError('PROSODIA_METRICS_TOKEN must be at least 16 characters')
+  return token
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const dataDir = path.resolve(env.PROSODIA_DATA_DIR || './data')
   const databaseUrl = env.DATABASE_URL || undefined
@@ -309,6 +346,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     tokenTtlSeconds: integer(env, 'PROSODIA_TOKEN_TTL_SECONDS', 1800, 1, 86400 * 30),
     modelsDir: path.resolve(env.PROSODIA_MODELS_DIR || path.join(dataDir, 'models')),
     blobDir: path.resolve(env.PROSODIA_BLOB_DIR || path.join(dataDir, 'blobs')),
+    s3: loadS3(env),
     fetchAllowList: Object.freeze(
       (env.PROSODIA_FETCH_ALLOW || '')
         .split(',')
@@ -319,6 +357,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ttsThreads: integer(env, 'PROSODIA_TTS_THREADS', cores, 0, 256),
     expressionThreads: integer(env, 'PROSODIA_EXPRESSION_THREADS', cores, 0, 256),
     queueLeaseMs: integer(env, 'PROSODIA_QUEUE_LEASE_MS', 30_000, 1000, 3_600_000),
+    redisUrl: redisUrl(env),
+    metricsToken: metricsToken(env),
     media: loadMedia(env),
     evi: loadEvi(env),
     limits: loadLimits(env),

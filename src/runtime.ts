@@ -35,10 +35,15 @@ import { Synthesizer } from './domains/tts/tts.synthesizer.js'
 import { VoicesService } from './domains/tts/voices.service.js'
 import { AccountService } from './shared/auth/accounts.service.js'
 import { loadSigningKey } from './shared/auth/signing-key.js'
+import { instrumentPool } from './shared/http/metrics-pool.js'
+import { sqlQueueDepth } from './shared/http/metrics-queue.js'
+import { Metrics } from './shared/http/metrics-registry.js'
 import { PageCache } from './shared/http/page-cache.js'
+import { standardChecks, type ReadinessCheck } from './shared/http/readiness.js'
 import { SocketGuard } from './shared/http/sockets.js'
 import type { HealthContributor } from './shared/http/system.routes.js'
 import type { JobMap, JobRegistry, Queue } from './shared/queue/queue.js'
+import { BullQueue } from './shared/queue/bullmq-queue.js'
 import { SqlQueue } from './shared/queue/sql-queue.js'
 import { QueueWorker } from './shared/queue/worker.js'
 import { createBlobStore, type BlobStore } from './shared/storage/blobs.js'
@@ -76,7 +81,8 @@ export interface Runtime {
   readonly log: Logger
   readonly db: Db
   readonly blobs: BlobStore
-  readonly queue: SqlQueue<AppJobs>
+  /** The SQL queue (default) or, with REDIS_URL, BullMQ's: jobs under a transaction then enqueue at its commit. */
+  readonly queue: Queue<AppJobs>
   readonly pools: { readonly tts: WorkerPool; readonly batch: WorkerPool }
   readonly accounts: AccountService
   readonly sockets: SocketGuard
@@ -94,6 +100,10 @@ export interface Runtime {
   readonly expression: { batch: BatchService; stream: StreamService }
   readonly jobs: JobRegistry<AppJobs>
   readonly health: HealthContributor[]
+  /** This runtime's Prometheus metrics (GET /metrics): HTTP, queue, pools, sockets, stage timings. */
+  readonly metrics: Metrics
+  /** What GET /readyz checks: the database, the queue's storage, the blob store. */
+  readonly readiness: Record<string, ReadinessCheck>
   /** Settles once the pools named in `warm` have loaded their engines (a failure is logged, not thrown). */
   readonly warmed: Promise<void>
   /** Starts this process's queue worker (npm start and npm run worker do; tests opt in). */
@@ -106,13 +116,14 @@ function pool(
   name: string,
   threads: number,
   data: ThreadData,
+  metrics: Metrics,
   o: { niceIncrement: number; maxQueue?: number; maxHeapMb?: number; keepAlive: boolean },
 ): WorkerPool {
   // 0 threads: the same tasks on the event loop (debugging and profiling only).
-  if (threads === 0) return createInlinePool(name, workerTasks.inline(data))
+  if (threads === 0) return instrumentPool(createInlinePool(name, workerTasks.inline(data)), metrics)
   // The entry next to this module: worker-tasks.ts under tsx and vitest, worker-tasks.js when compiled.
   const entry = new URL(`./worker-tasks${path.extname(new URL(import.meta.url).pathname)}`, import.meta.url)
-  return createWorkerPool({ name, entry, threads, workerData: data, ...o })
+  return instrumentPool(createWorkerPool({ name, entry, threads, workerData: data, ...o }), metrics)
 }
 
 export async function createRuntime(config: Config, opts: RuntimeOptions = {}): Promise<Runtime> {
@@ -125,16 +136,18 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}): 
   const limits = config.limits
   const engine = opts.engine ?? chooseEngine({ modelsDir: config.modelsDir })
   const media = { ...config.media, fetchAllowList: config.fetchAllowList }
-  const data: ThreadData = { tts: engine, expression: { blobDir: config.blobDir, tmpDir, media } }
+  const data: ThreadData = { tts: engine, expression: { blobDir: config.blobDir, s3: config.s3, tmpDir, media } }
   // Worker threads run at a lower priority than the event loop, so light requests stay quick
   // while every core synthesises or analyses; batch work yields to interactive speech.
+  const metrics = new Metrics((collector, err) => log.warn({ err, collector }, 'metrics: a collector failed'))
+  // Every task on the threads is timed (TTS synthesis, EVI speech and prosody, batch inference).
   const pools = {
-    tts: pool('tts', config.ttsThreads, data, {
+    tts: pool('tts', config.ttsThreads, data, metrics, {
       niceIncrement: 5,
       maxQueue: limits.ttsQueue,
       keepAlive: opts.warm?.includes('tts') ?? false,
     }),
-    batch: pool('batch', config.expressionThreads, data, {
+    batch: pool('batch', config.expressionThreads, data, metrics, {
       niceIncrement: 10,
       maxHeapMb: 2048,
       keepAlive: opts.warm?.includes('batch') ?? false,
@@ -154,7 +167,15 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}): 
       if (!closing) log.error({ err }, 'warming the worker threads failed')
     },
   )
-  const queue = new SqlQueue<AppJobs>(db.kysely)
+  const redis = config.redisUrl ? BullQueue.connect(config.redisUrl) : undefined
+  // ioredis reconnects by itself; without a listener its errors would crash the process.
+  redis?.on('error', (err) => log.warn({ err }, 'queue: redis connection error'))
+  const bull = redis && new BullQueue<AppJobs>(redis, { log: log.child({ component: 'queue' }) })
+  const queue: Queue<AppJobs> = bull ?? new SqlQueue<AppJobs>(db.kysely)
+  // Read at scrape time, when `jobs` (below) names every queue.
+  metrics.watchQueue(bull ? () => bull.depth(Object.keys(jobs)) : sqlQueueDepth(db.kysely))
+  metrics.watchPools(() => [pools.tts.stats(), pools.batch.stats()])
+  const onJobEnd = metrics.jobFinished.bind(metrics)
   // Each domain only enqueues its own jobs; a Queue<AppJobs> is not a Queue<Its jobs> to the type
   // checker because claim() could hand back another domain's job, which producers never call.
   const producer = <M extends JobMap>() => queue as unknown as Queue<M>
@@ -275,6 +296,11 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}): 
     expression: { batch, stream: new StreamService(pools.batch) },
     jobs,
     health,
+    metrics,
+    readiness: {
+      ...standardChecks(db.kysely, blobs),
+      ...(bull && { queue: () => bull.ping() }),
+    },
     warmed,
     startWorkers() {
       const w = opts.worker ?? {}
@@ -284,6 +310,7 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}): 
         leaseMs: config.queueLeaseMs,
         pollMs: w.pollMs ?? 500,
         backoffMs: w.backoffMs ?? 1000,
+        onJobEnd,
       })
       worker.start()
       workers.push(worker)
@@ -295,6 +322,7 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}): 
         leaseMs: config.queueLeaseMs,
         pollMs: w.pollMs ?? 500,
         backoffMs: w.backoffMs ?? 1000,
+        onJobEnd,
       })
       eviWorker.start()
       sideWorkers.push(eviWorker)
@@ -305,6 +333,8 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}): 
       const t0 = Date.now()
       await Promise.all([...workers, ...sideWorkers].map((w) => w.stop()))
       log.info({ ms: Date.now() - t0 }, 'queue workers stopped')
+      await bull?.close()
+      redis?.disconnect()
       await Promise.all([pools.tts.close(), pools.batch.close()])
       log.info({ ms: Date.now() - t0 }, 'worker threads stopped')
       if (!opts.db) await db.close()

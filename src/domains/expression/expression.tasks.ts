@@ -2,6 +2,7 @@
 // decoding, inference, serialising results, zipping artifacts) runs here, off the event loop.
 import { mediaResources, type MediaThreadData } from './analysis/media-resources.js'
 import { createBlobStore } from '../../shared/storage/blobs.js'
+import type { S3Config } from '../../shared/storage/s3-config.js'
 import type { Task } from '../../shared/workers/worker-host.js'
 import { JobDocuments, rebuildArtifacts } from './batch.documents.js'
 import type { ModelSelection } from './batch.selection.js'
@@ -13,6 +14,8 @@ type R = { expression: ExpressionResources }
 
 export interface ExpressionThreadData {
   blobDir: string
+  /** Blobs on S3 (config.s3): the thread's store talks to the same bucket as the main thread's. */
+  s3?: S3Config | undefined
   tmpDir: string
   media: MediaThreadData
 }
@@ -22,7 +25,7 @@ export function expressionResources(d: ExpressionThreadData): ExpressionResource
   let model: LanguageModel | undefined
   const language = () => (model ??= LanguageModel.fromPath(LANGUAGE_MODEL_PATH))
   return {
-    blobs: createBlobStore({ blobDir: d.blobDir }),
+    blobs: createBlobStore({ blobDir: d.blobDir, s3: d.s3, scratchDir: d.tmpDir }),
     tmpDir: d.tmpDir,
     model: language,
     media: mediaResources(d.media, language),

@@ -13,7 +13,15 @@ export interface WorkerOptions {
   pollMs?: number
   /** Base of the exponential retry delay. */
   backoffMs?: number
+  /** Told how each delivery ended and how long it ran (the /metrics job counters). */
+  onJobEnd?: (name: string, outcome: JobOutcome, seconds: number) => void
 }
+
+/**
+ * How one delivery ended: `released` was handed back by a stopping worker, `lost` had its lease taken
+ * over by another worker, `unknown` could not be recorded (the queue itself failed; the lease expires).
+ */
+export type JobOutcome = 'completed' | 'retrying' | 'dead' | 'released' | 'lost' | 'unknown'
 
 export class QueueWorker<M extends JobMap> {
   readonly owner = `worker-${randomUUID()}`
@@ -117,21 +125,25 @@ export class QueueWorker<M extends JobMap> {
     }, leaseMs / 3)
     const def = this.registry[job.name]
     this.running_.add(job.id)
+    const started = performance.now()
+    let outcome: JobOutcome = 'unknown'
     try {
       const signal = AbortSignal.any([lost.signal, this.stopping.signal])
       await def.handle(job.payload, { job: job as ClaimedJob<JobMap>, signal })
       await this.queue.complete(job.id, this.owner)
+      outcome = 'completed'
     } catch (err) {
       if (this.stopping.signal.aborted) {
         // Interrupted by our own shutdown, not failed: another worker (or this one, restarted) takes it now.
         await this.queue.release(job.id, this.owner).catch((e: unknown) => log.warn({ err: e }, 'release failed'))
         log.info('job handed back: the worker is stopping')
+        outcome = 'released'
         return
       }
       const base = this.opts.backoffMs ?? 1000
       const delay = Math.round(base * 2 ** (job.attempt - 1) * (0.5 + Math.random()))
       const message = err instanceof Error ? err.message : String(err)
-      const outcome = await this.queue.fail(job.id, this.owner, message, delay).catch(() => 'unknown')
+      outcome = await this.queue.fail(job.id, this.owner, message, delay).catch(() => 'unknown' as const)
       log.warn({ err, outcome, retryInMs: delay }, 'queue job failed')
       // 'unknown' (the queue itself failed) leaves the lease to expire, so the job comes back later.
       if (outcome === 'dead') {
@@ -140,6 +152,7 @@ export class QueueWorker<M extends JobMap> {
     } finally {
       clearInterval(beat)
       this.running_.delete(job.id)
+      this.opts.onJobEnd?.(String(job.name), outcome, (performance.now() - started) / 1000)
     }
   }
 }

@@ -7,10 +7,12 @@
 import { createHash } from 'node:crypto'
 import { createReadStream, createWriteStream } from 'node:fs'
 import { mkdir, rename, rm, stat } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { ByteMeter } from '../streams/byte-meter.js'
+import type { S3Config } from './s3-config.js'
 
 export interface PutResult {
   size: number
@@ -56,7 +58,7 @@ export function checkKey(key: string): string {
   return key
 }
 
-function toReadable(source: BlobSource): Readable {
+export function toReadable(source: BlobSource): Readable {
   if (source instanceof Readable) return source
   if (typeof source === 'string' || source instanceof Uint8Array) return Readable.from([Buffer.from(source)])
   return Readable.from(source)
@@ -103,8 +105,10 @@ export class LocalBlobStore implements BlobStore {
   }
 
   async stat(key: string): Promise<{ size: number } | undefined> {
+    // An invalid key is refused, not reported missing: outside the try.
+    const file = this.file(key)
     try {
-      const s = await stat(this.file(key))
+      const s = await stat(file)
       return s.isFile() ? { size: s.size } : undefined
     } catch {
       return undefined
@@ -125,7 +129,35 @@ export class LocalBlobStore implements BlobStore {
   }
 }
 
-/** The blob store the configuration selects (local disk; S3 comes with the scale-out work). */
-export function createBlobStore(config: { blobDir: string }): BlobStore {
-  return new LocalBlobStore(config.blobDir)
+export interface BlobStoreConfig {
+  blobDir: string
+  /** Set: blobs live on S3 (or a compatible server) and nothing is kept under blobDir. */
+  s3?: S3Config | undefined
+  /** Where the S3 store downloads localFile() copies (default: `<dataDir>/tmp`, else the OS temp dir). */
+  scratchDir?: string
+  dataDir?: string
+}
+
+/** The blob store the configuration selects: S3 when `s3` is set, otherwise local disk. */
+export function createBlobStore(config: BlobStoreConfig): BlobStore {
+  const s3 = config.s3
+  if (!s3) return new LocalBlobStore(config.blobDir)
+  const scratchDir = config.scratchDir ?? (config.dataDir ? path.join(config.dataDir, 'tmp') : tmpdir())
+  // The AWS SDK takes ~200 ms to import: loaded on first use, not by every process and worker
+  // thread that imports this module for the local store.
+  let store: Promise<BlobStore> | undefined
+  const load = () => (store ??= import('./s3-blobs.js').then((m) => new m.S3BlobStore(s3, { scratchDir })))
+  return {
+    put: async (key, source, opts) => (await load()).put(key, source, opts),
+    get: async (key) => (await load()).get(key),
+    stat: async (key) => (await load()).stat(key),
+    delete: async (key) => (await load()).delete(key),
+    deletePrefix: async (prefix) => (await load()).deletePrefix(prefix),
+    localFile: async (key) => (await load()).localFile(key),
+  }
+}
+
+/** Which store the configuration selects, for /healthz (no credentials: the SDK finds those itself). */
+export function describeBlobStore(config: BlobStoreConfig): { store: 'local' } | { store: 's3'; bucket: string } {
+  return config.s3 ? { store: 's3', bucket: config.s3.bucket } : { store: 'local' }
 }

@@ -1,0 +1,51 @@
+/**
+ * The whole app on the Redis queue (REDIS_URL): a batch job submitted through the API runs to
+ * COMPLETED through BullMQ, and nothing goes through the database's queue table.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { Redis } from 'ioredis'
+import { BullQueue } from '../../../src/shared/queue/bullmq-queue.js'
+import { createTestApp, type TestApp } from '../../helpers/app.js'
+import { dialects } from '../../helpers/dialects.js'
+import { waitForJob } from '../../helpers/jobs.js'
+import { startRedis, type TestRedis } from '../../helpers/redis.js'
+
+describe.each(dialects())('the app on the Redis queue, %s database', (dialect) => {
+  let redis: TestRedis
+  let t: TestApp
+  let probe: Redis
+  beforeAll(async () => {
+    redis = await startRedis()
+    probe = new Redis(redis.url)
+    t = await createTestApp(dialect, {
+      domains: ['expression'],
+      config: { redisUrl: redis.url },
+      runtime: { worker: { pollMs: 20 } },
+      workers: true,
+    })
+  })
+  afterAll(async () => {
+    await t?.close()
+    probe?.disconnect()
+    await redis?.stop()
+  })
+
+  it('runs a batch text job to COMPLETED through BullMQ', async () => {
+    expect(t.rt.queue).toBeInstanceOf(BullQueue)
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/v0/batch/jobs',
+      payload: { text: ['I love Paris.'], models: { language: { granularity: 'sentence' } } },
+      headers: t.auth(),
+    })
+    expect(res.statusCode).toBe(200)
+    const id = res.json().job_id as string
+    const job = await waitForJob(t.app, id, t.auth(), { timeoutMs: 30_000 })
+    expect(job.state).toMatchObject({ status: 'COMPLETED', num_predictions: 1, num_errors: 0 })
+    // The job went through Redis (BullMQ's completed set), not through the queue table.
+    expect(await probe.zcard('prosodia:expression.inference:completed')).toBe(1)
+    expect(await t.db.kysely.selectFrom('queue_jobs').select('id').execute()).toEqual([])
+    const ready = await t.app.inject({ method: 'GET', url: '/readyz' })
+    expect(ready.json()).toMatchObject({ checks: { queue: { status: 'ok' } } })
+  })
+})
