@@ -34,9 +34,8 @@ let baseUrl: string
 
 beforeAll(async () => {
   // What `npm install` runs (prepare): the test checks this checkout's build, not a stale one.
-  await run(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.client.json'], {
-    cwd: root,
-  })
+  // One build at a time: other test files run built scripts in parallel.
+  await buildClient()
   t = await createTestApp('sqlite', { workers: true })
   baseUrl = await listen(t.app)
 })
