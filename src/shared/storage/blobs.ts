@@ -4,7 +4,7 @@
  * files under the data dir. Writes stream (memory stays bounded whatever the size), count and
  * hash as they go, and land atomically: a temp file renamed into place, removed on failure.
  */
-import { createHash } from 'node:crypto'
+import { createHash, type Hash } from 'node:crypto'
 import { createReadStream, createWriteStream } from 'node:fs'
 import { mkdir, rename, rm, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -64,6 +64,16 @@ export function toReadable(source: BlobSource): Readable {
   return Readable.from(source)
 }
 
+/** Counts and md5-hashes the bytes that pass, failing with BlobTooLargeError past `maxBytes`: every store's put. */
+export function measuringMeter(maxBytes = Infinity): { meter: ByteMeter; hash: Hash } {
+  const hash = createHash('md5')
+  const meter = new ByteMeter((total, chunk) => {
+    if (total > maxBytes) throw new BlobTooLargeError(maxBytes)
+    hash.update(chunk)
+  })
+  return { meter, hash }
+}
+
 let tempCounter = 0
 
 export class LocalBlobStore implements BlobStore {
@@ -76,12 +86,7 @@ export class LocalBlobStore implements BlobStore {
   async put(key: string, source: BlobSource, opts: PutOptions = {}): Promise<PutResult> {
     const dest = this.file(key)
     const temp = `${dest}.${process.pid}.${++tempCounter}.part`
-    const hash = createHash('md5')
-    const max = opts.maxBytes ?? Infinity
-    const meter = new ByteMeter((total, chunk) => {
-      if (total > max) throw new BlobTooLargeError(max)
-      hash.update(chunk)
-    })
+    const { meter, hash } = measuringMeter(opts.maxBytes)
     // Consume the source at once: an error it emits while the directory is being made (say, a
     // request body cut short) must reach this pipeline, not go unheard and leave it waiting.
     const upstream = pipeline(toReadable(source), meter, { signal: opts.signal })

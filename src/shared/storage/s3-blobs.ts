@@ -4,7 +4,7 @@
  * contract as LocalBlobStore: writes stream with bounded memory, are counted and hashed as they go,
  * and a refused or aborted write leaves nothing behind (its multipart upload is aborted).
  */
-import { createHash, randomUUID } from 'node:crypto'
+import { randomUUID } from 'node:crypto'
 import { createWriteStream } from 'node:fs'
 import { mkdir, rm } from 'node:fs/promises'
 import path from 'node:path'
@@ -21,8 +21,7 @@ import {
 } from '@aws-sdk/client-s3'
 import { Upload } from '@aws-sdk/lib-storage'
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner'
-import { ByteMeter } from '../streams/byte-meter.js'
-import { BlobTooLargeError, checkKey, toReadable, type BlobSource, type BlobStore, type PutOptions } from './blobs.js'
+import { checkKey, measuringMeter, toReadable, type BlobSource, type BlobStore, type PutOptions } from './blobs.js'
 import type { S3Config } from './s3-config.js'
 
 export interface S3BlobStoreOptions {
@@ -86,12 +85,7 @@ export class S3BlobStore implements BlobStore {
 
   async put(key: string, source: BlobSource, opts: PutOptions = {}) {
     const Key = this.objectKey(key)
-    const hash = createHash('md5')
-    const max = opts.maxBytes ?? Infinity
-    const meter = new ByteMeter((total, chunk) => {
-      if (total > max) throw new BlobTooLargeError(max)
-      hash.update(chunk)
-    })
+    const { meter, hash } = measuringMeter(opts.maxBytes)
     // Too many bytes, an abort or a failing source destroys the meter; the upload then reads an
     // error instead of the next part, aborts its multipart upload and rejects (after the abort).
     const upstream = pipeline(toReadable(source), meter, { signal: opts.signal })
