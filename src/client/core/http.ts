@@ -1,4 +1,4 @@
-import { toCamel, toSnake, type Camelize } from './casing.js'
+import { snakeKey, toCamel, toSnake, type Camelize } from './casing.js'
 import { errorForStatus, ProsodiaConnectionError, ProsodiaError, ProsodiaTimeoutError } from './errors.js'
 import {
   DEFAULT_BASE_URL,
@@ -70,7 +70,7 @@ export class HttpClient {
     for (const [key, value] of Object.entries(query ?? {})) {
       if (value === undefined || value === null) continue
       const values = Array.isArray(value) ? value : [value]
-      for (const v of values) url.searchParams.append(toSnakeKey(key), String(v))
+      for (const v of values) url.searchParams.append(snakeKey(key), String(v))
     }
     return url.toString()
   }
@@ -292,10 +292,6 @@ function withIdleTimeout(res: Response, ms: number, onTimeout: () => void): Resp
 
 /** Error bodies are read up to this much: enough for any API error, never a hostile server's gigabytes. */
 const MAX_ERROR_BODY_BYTES = 64 * 1024
-
-function toSnakeKey(key: string): string {
-  return key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)
-}
 
 async function readErrorBody(res: Response): Promise<unknown> {
   const text = await readCapped(res, MAX_ERROR_BODY_BYTES).catch(() => '')
