@@ -109,6 +109,8 @@ export interface Config {
   readonly queueLeaseMs: number
   /** REDIS_URL: the queue on Redis (BullMQ) instead of the database's queue table; unset: the SQL queue. */
   readonly redisUrl: string | undefined
+  /** REDIS_PREFIX: the namespace of every Redis key (several deployments, or test files, can share a server). */
+  readonly redisPrefix: string
   /** PROSODIA_METRICS_TOKEN: Bearer token for GET /metrics; unset, only loopback clients may scrape. */
   readonly metricsToken: string | undefined
   readonly media: MediaConfig
@@ -322,6 +324,14 @@ function redisUrl(env: NodeJS.ProcessEnv): string | undefined {
   return url
 }
 
+function redisPrefix(env: NodeJS.ProcessEnv): string {
+  const prefix = env.REDIS_PREFIX || 'prosodia'
+  // BullMQ joins its keys with ":"; a prefix with one (or spaces, braces) would read as another queue's keys.
+  if (!/^[A-Za-z0-9_.-]{1,64}$/.test(prefix))
+    throw new ConfigError('REDIS_PREFIX must be 1 to 64 letters, digits, ".", "_" or "-"')
+  return prefix
+}
+
 function metricsToken(env: NodeJS.ProcessEnv): string | undefined {
   const token = env.PROSODIA_METRICS_TOKEN || undefined
   // A short token could be guessed by a scraper left to try; the metrics describe all traffic.
@@ -358,6 +368,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     expressionThreads: integer(env, 'PROSODIA_EXPRESSION_THREADS', cores, 0, 256),
     queueLeaseMs: integer(env, 'PROSODIA_QUEUE_LEASE_MS', 30_000, 1000, 3_600_000),
     redisUrl: redisUrl(env),
+    redisPrefix: redisPrefix(env),
     metricsToken: metricsToken(env),
     media: loadMedia(env),
     evi: loadEvi(env),

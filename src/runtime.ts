@@ -170,7 +170,8 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}): 
   const redis = config.redisUrl ? BullQueue.connect(config.redisUrl) : undefined
   // ioredis reconnects by itself; without a listener its errors would crash the process.
   redis?.on('error', (err) => log.warn({ err }, 'queue: redis connection error'))
-  const bull = redis && new BullQueue<AppJobs>(redis, { log: log.child({ component: 'queue' }) })
+  const bull =
+    redis && new BullQueue<AppJobs>(redis, { prefix: config.redisPrefix, log: log.child({ component: 'queue' }) })
   const queue: Queue<AppJobs> = bull ?? new SqlQueue<AppJobs>(db.kysely)
   // Read at scrape time, when `jobs` (below) names every queue.
   metrics.watchQueue(bull ? () => bull.depth(Object.keys(jobs)) : sqlQueueDepth(db.kysely))
@@ -211,7 +212,7 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}): 
   })
   // Webhooks and audio URLs are signed (and checked) by every process, API and `npm run worker`
   // alike: all read the one key, from the config or the data dir.
-  const signingKey = await loadSigningKey({ configured: config.evi.signingKey, dataDir: config.dataDir })
+  const signingKey = await loadSigningKey({ configured: config.evi.signingKey, dataDir: config.dataDir, db: db.kysely })
   const historyDeps = {
     db: db.kysely,
     queue: producer<EviHistoryJobs>(),

@@ -47,12 +47,22 @@ export function accountsCommand(parent: Command, io: Io): void {
     )
     .argument('<account-id>', 'the account')
     .action(async (accountId: string) => {
-      const { configOrExit, loadSigningKey, webhookSigningKey } = await load()
+      const { configOrExit, loadSigningKey, webhookSigningKey, databaseUrlFor, openDb, migrateToLatest } = await load()
       const config = configOrExit(io.env)
-      // The same server key the running server uses (PROSODIA_SIGNING_KEY or <data dir>/signing.key).
-      const serverKey = await loadSigningKey({ configured: config.evi.signingKey, dataDir: config.dataDir })
-      const key = webhookSigningKey(serverKey, accountId)
-      io.stdout.write(JSON.stringify({ account_id: accountId, webhook_signing_key: key }) + '\n')
+      const db = openDb(databaseUrlFor(config))
+      try {
+        await migrateToLatest(db)
+        // The same server key the running server uses (PROSODIA_SIGNING_KEY or the database's).
+        const serverKey = await loadSigningKey({
+          configured: config.evi.signingKey,
+          dataDir: config.dataDir,
+          db: db.kysely,
+        })
+        const key = webhookSigningKey(serverKey, accountId)
+        io.stdout.write(JSON.stringify({ account_id: accountId, webhook_signing_key: key }) + '\n')
+      } finally {
+        await db.close()
+      }
     })
 }
 

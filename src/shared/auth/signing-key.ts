@@ -1,15 +1,20 @@
 /**
  * The server's signing secret (signed audio URLs, webhook signatures): PROSODIA_SIGNING_KEY, or a
- * random key generated once and kept in `<dataDir>/signing.key` (mode 0600). The API process and
- * every queue worker must sign alike, so a generated key lives in the data directory they share,
- * never only in memory.
+ * random key generated once and kept in the database. API processes and queue workers must sign
+ * alike, and in a scaled-out deployment they run on machines with data directories of their own,
+ * so a generated key lives in the one database they share, never only in memory or on one disk.
+ * A key an older version kept in `<dataDir>/signing.key` is adopted, so signatures stay valid.
  */
 import { randomBytes } from 'node:crypto'
-import { link, mkdir, readFile, unlink, writeFile } from 'node:fs/promises'
+import { readFile } from 'node:fs/promises'
 import path from 'node:path'
+import type { Kysely } from 'kysely'
+import type { Database } from '../storage/database.js'
 
-export const SIGNING_KEY_FILE = 'signing.key'
-/** A shorter key (a truncated or hand-edited file) would make every signature guessable. */
+/** Where versions before the database key kept a generated key; read once to adopt it. */
+export const LEGACY_SIGNING_KEY_FILE = 'signing.key'
+const SECRET_NAME = 'signing_key'
+/** A shorter key (a truncated or hand-edited value) would make every signature guessable. */
 const MIN_KEY_CHARS = 32
 
 export class SigningKeyError extends Error {
@@ -19,44 +24,50 @@ export class SigningKeyError extends Error {
   }
 }
 
-async function readKey(file: string): Promise<string | undefined> {
+async function legacyKey(dataDir: string): Promise<string | undefined> {
+  const file = path.join(dataDir, LEGACY_SIGNING_KEY_FILE)
   try {
-    return (await readFile(file, 'utf8')).trim()
+    const key = (await readFile(file, 'utf8')).trim()
+    if (key.length < MIN_KEY_CHARS)
+      throw new SigningKeyError(`the signing key in ${file} is shorter than ${MIN_KEY_CHARS} characters; delete it`)
+    return key
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined
+    if (err instanceof SigningKeyError) throw err
     throw new SigningKeyError(`cannot read the signing key ${file}: ${(err as Error).message}`, { cause: err })
   }
 }
 
+async function storedKey(db: Kysely<Database>): Promise<string | undefined> {
+  const row = await db.selectFrom('server_secrets').select('value').where('name', '=', SECRET_NAME).executeTakeFirst()
+  return row?.value
+}
+
 /**
- * The configured key, else the one in the data dir, created on first use. Two processes starting
- * at once agree: the key is written to a private temporary file and linked into place, which fails
- * (EEXIST) for all but one, so nobody ever reads a half-written key.
+ * The configured key, else the database's, created on first use. Processes starting at once agree:
+ * each offers a key and the first insert wins (the others' conflict is ignored), then all read it.
  */
-export async function loadSigningKey(o: { configured: string | undefined; dataDir: string }): Promise<string> {
+export async function loadSigningKey(o: {
+  configured: string | undefined
+  dataDir: string
+  db: Kysely<Database>
+}): Promise<string> {
   if (o.configured) {
     if (o.configured.length < MIN_KEY_CHARS)
       throw new SigningKeyError(`PROSODIA_SIGNING_KEY must be at least ${MIN_KEY_CHARS} characters`)
     return o.configured
   }
-  const file = path.join(o.dataDir, SIGNING_KEY_FILE)
-  let key = await readKey(file)
+  let key = await storedKey(o.db)
   if (key === undefined) {
-    await mkdir(o.dataDir, { recursive: true })
-    const tmp = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`
-    await writeFile(tmp, `${randomBytes(32).toString('hex')}\n`, { mode: 0o600, flag: 'wx' })
-    try {
-      await link(tmp, file)
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err
-    } finally {
-      await unlink(tmp).catch(() => {})
-    }
-    key = await readKey(file)
+    const offered = (await legacyKey(o.dataDir)) ?? randomBytes(32).toString('hex')
+    await o.db
+      .insertInto('server_secrets')
+      .values({ name: SECRET_NAME, value: offered, created_at: Date.now() })
+      .onConflict((oc) => oc.column('name').doNothing())
+      .execute()
+    key = await storedKey(o.db)
   }
   if (!key || key.length < MIN_KEY_CHARS)
-    throw new SigningKeyError(
-      `the signing key in ${file} is shorter than ${MIN_KEY_CHARS} characters; delete it to generate a new one`,
-    )
+    throw new SigningKeyError(`the stored signing key is shorter than ${MIN_KEY_CHARS} characters`)
   return key
 }

@@ -187,6 +187,13 @@ export interface EviChatEventsTable {
   related_event_id: string | null
 }
 
+/** The server's own generated secrets (the signing key), shared by every process of a deployment. */
+export interface ServerSecretsTable {
+  name: string
+  value: string
+  created_at: EpochMs
+}
+
 export interface Database {
   accounts: AccountsTable
   api_keys: ApiKeysTable
@@ -201,6 +208,7 @@ export interface Database {
   evi_chat_groups: EviChatGroupsTable
   evi_chats: EviChatsTable
   evi_chat_events: EviChatEventsTable
+  server_secrets: ServerSecretsTable
 }
 
 /** The database or a transaction on it: repository functions take either. */

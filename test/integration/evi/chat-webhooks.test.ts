@@ -62,7 +62,7 @@ describe.each(dialects())('EVI webhooks on %s', (dialect) => {
     // Loopback, but not on the allow list: the SSRF guard must keep every request away from it.
     forbidden = await receiver('127.0.0.2', {})
     // What a receiver verifies with: the account's key, derived from the server's (kept in the data dir).
-    const serverKey = await loadSigningKey({ configured: t.config.evi.signingKey, dataDir: t.config.dataDir })
+    const serverKey = await loadSigningKey({ configured: t.config.evi.signingKey, dataDir: t.config.dataDir, db: t.db.kysely })
     key = webhookSigningKey(serverKey, t.alice.account_id)
   })
   afterAll(async () => {
