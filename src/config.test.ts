@@ -39,7 +39,20 @@ describe('loadConfig', () => {
     ['DATABASE_URL', 'mysql://x'],
     ['PROSODIA_EXPRESSION_THREADS', 'abc'],
     ['PROSODIA_QUEUE_LEASE_MS', '5'],
+    ['REDIS_URL', 'http://cache:6379'],
+    ['REDIS_PREFIX', 'a:b'],
+    ['PROSODIA_METRICS_PORT', '70000'],
   ])('refuses %s=%s', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError)
+  })
+
+  it('reads the scale-out variables: Redis with its key prefix, the worker metrics port', () => {
+    expect(loadConfig({})).toMatchObject({ redisUrl: undefined, redisPrefix: 'prosodia', metricsPort: undefined })
+    const c = loadConfig({
+      REDIS_URL: 'redis://:pw@cache:6379/2',
+      REDIS_PREFIX: 'team-a',
+      PROSODIA_METRICS_PORT: '9464',
+    })
+    expect(c).toMatchObject({ redisUrl: 'redis://:pw@cache:6379/2', redisPrefix: 'team-a', metricsPort: 9464 })
   })
 })

@@ -113,6 +113,8 @@ export interface Config {
   readonly redisPrefix: string
   /** PROSODIA_METRICS_TOKEN: Bearer token for GET /metrics; unset, only loopback clients may scrape. */
   readonly metricsToken: string | undefined
+  /** PROSODIA_METRICS_PORT: where `npm run worker` serves /metrics, /healthz and /readyz; unset: no HTTP. */
+  readonly metricsPort: number | undefined
   readonly media: MediaConfig
   readonly evi: EviConfig
   readonly limits: Limits
@@ -370,6 +372,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     redisUrl: redisUrl(env),
     redisPrefix: redisPrefix(env),
     metricsToken: metricsToken(env),
+    metricsPort: env.PROSODIA_METRICS_PORT ? integer(env, 'PROSODIA_METRICS_PORT', 0, 0, 65535) : undefined,
     media: loadMedia(env),
     evi: loadEvi(env),
     limits: loadLimits(env),

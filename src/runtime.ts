@@ -263,6 +263,7 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}): 
     voices: eviSpeechVoices(db.kysely, voices),
     webhooks: chatWebhooks,
     timings: opts.evi,
+    onTurnLatency: (l) => metrics.turnLatency(l),
   })
 
   const workers: QueueWorker<AppJobs>[] = []

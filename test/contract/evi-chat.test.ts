@@ -153,6 +153,10 @@ describe.each(dialects())('hume SDK: empathicVoice.chat on %s', (dialect) => {
     expect(Object.keys(JSON.parse(userEvent.emotionFeatures!)).length).toBeGreaterThan(0)
     const agent = events.find((e) => e.type === 'AGENT_MESSAGE' && e.metadata?.includes('latency'))!
     expect(JSON.parse(agent.metadata!).latency.end_of_speech_to_first_audio_ms).toBeGreaterThanOrEqual(0)
+    // The same stage timings reach /metrics (ASR transcript, LLM first token, TTS first audio).
+    const metrics = (await t.app.inject({ method: 'GET', url: '/metrics' })).body
+    for (const stage of ['transcript', 'first_token', 'first_audio'])
+      expect(metrics).toMatch(new RegExp(`^prosodia_evi_turn_stage_seconds_count\\{stage="${stage}"\\} [1-9]`, 'm'))
     // Keys never reach the history.
     expect(JSON.stringify(events)).not.toContain('language_model_api_key')
 

@@ -4,7 +4,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { startServer, type ServerProcess } from '../helpers/server.js'
+import { freePort, startServer, type ServerProcess } from '../helpers/server.js'
 
 describe('npm run api and npm run worker', () => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'prosodia-worker-'))
@@ -37,7 +37,8 @@ describe('npm run api and npm run worker', () => {
     const health = (await (await fetch(`${api.url}/healthz`)).json()) as { queue: { workers: number } }
     expect(health.queue.workers).toBe(0)
     expect((await status(api, id)).status).toBe('QUEUED')
-    const worker = await startServer(env, 'worker')
+    const opsPort = await freePort()
+    const worker = await startServer({ ...env, PROSODIA_METRICS_PORT: String(opsPort) }, 'worker')
     started.push(worker)
     let state = await status(api, id)
     while (state.status !== 'COMPLETED' && state.status !== 'FAILED') {
@@ -45,6 +46,19 @@ describe('npm run api and npm run worker', () => {
       state = await status(api, id)
     }
     expect(state).toMatchObject({ status: 'COMPLETED', num_predictions: 1 })
+    // The worker has no API, but serves its own metrics and probes (PROSODIA_METRICS_PORT).
+    const ops = `http://127.0.0.1:${opsPort}`
+    const metrics = await (await fetch(`${ops}/metrics`)).text()
+    expect(metrics).toMatch(
+      /^prosodia_queue_job_outcomes_total\{name="expression\.inference",outcome="completed"\} 1$/m,
+    )
+    expect(metrics).toMatch(/^prosodia_worker_pool_threads\{pool="batch"\} 1$/m)
+    const ready = await fetch(`${ops}/readyz`)
+    expect(ready.status).toBe(200)
+    expect(((await ready.json()) as { checks: Record<string, unknown> }).checks).toHaveProperty('blobs')
+    expect(await (await fetch(`${ops}/healthz`)).json()).toMatchObject({ status: 'ok', role: 'worker' })
+    // Not the API: no route of it is served here.
+    expect((await fetch(`${ops}/v0/batch/jobs`)).status).toBe(404)
     expect(await worker.stop('SIGTERM')).toBe(0)
     expect(await api.stop('SIGTERM')).toBe(0)
   })

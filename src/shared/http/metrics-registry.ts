@@ -53,6 +53,7 @@ export class Metrics {
   readonly jobDuration: Histogram<'name' | 'outcome'>
   readonly taskDuration: Histogram<'pool' | 'task' | 'outcome'>
   readonly taskFirstMessage: Histogram<'pool' | 'task'>
+  readonly eviTurnStage: Histogram<'stage'>
   readonly websockets: Gauge<'route'>
   readonly collectErrors: Counter<'collector'>
   private readonly queueJobs: Gauge<'name' | 'state'>
@@ -100,6 +101,13 @@ export class Metrics {
       name: 'prosodia_worker_task_first_message_seconds',
       help: 'Time to the first message of a streaming worker task (e.g. first audio of a TTS stream), by pool and task',
       labelNames: ['pool', 'task'],
+      buckets: TASK_BUCKETS,
+      registers,
+    })
+    this.eviTurnStage = new Histogram({
+      name: 'prosodia_evi_turn_stage_seconds',
+      help: "EVI replies: time from the end of the user's speech to the transcript (ASR), the model's first token (LLM) and the first audio (TTS)",
+      labelNames: ['stage'],
       buckets: TASK_BUCKETS,
       registers,
     })
@@ -153,6 +161,13 @@ export class Metrics {
   }
 
   /** Records one job delivery's end (the queue worker calls this). */
+  /** One EVI reply's stage marks: seconds from the end of the user's speech to each stage's result. */
+  turnLatency(l: { endOfSpeech: number; transcript?: number; firstToken?: number; firstAudio?: number }): void {
+    const stages = { transcript: l.transcript, first_token: l.firstToken, first_audio: l.firstAudio }
+    for (const [stage, at] of Object.entries(stages))
+      if (at !== undefined) this.eviTurnStage.observe({ stage }, Math.max(0, at - l.endOfSpeech) / 1000)
+  }
+
   jobFinished(name: string, outcome: JobOutcome, seconds: number): void {
     this.jobOutcomes.inc({ name, outcome })
     this.jobDuration.observe({ name, outcome }, seconds)

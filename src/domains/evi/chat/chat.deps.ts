@@ -1,3 +1,4 @@
+import type { TurnLatency } from './chat.core.js'
 /**
  * Everything a chat needs, built once by the runtime (runtime.ts) and handed to the socket route:
  * each stage of the turn pipeline sits behind one of these interfaces, so the session itself only
@@ -117,5 +118,7 @@ export interface ChatDeps {
     | 'wsIdleMs'
   >
   timings: ChatTimings
+  /** Each reply's stage latencies since the end of the user's speech (metrics), as the AGENT_MESSAGE records them. */
+  onTurnLatency?: (latency: TurnLatency) => void
   log: FastifyBaseLogger
 }

@@ -39,6 +39,7 @@ export interface ChatModuleDeps {
   voices: SpeechVoices
   webhooks?: ChatWebhooks
   timings?: Partial<ChatTimings>
+  onTurnLatency?: ChatDeps['onTurnLatency']
 }
 
 export function createChatStages(d: ChatModuleDeps): ChatStages {
@@ -157,5 +158,6 @@ export function createChatDeps(d: ChatModuleDeps): Omit<ChatDeps, 'log'> {
       wsIdleMs: l.wsIdleMs,
     },
     timings: { timeoutScale: d.timings?.timeoutScale ?? 1 },
+    onTurnLatency: d.onTurnLatency,
   }
 }

@@ -239,7 +239,10 @@ export class Responder {
       if (recorded) return
       recorded = true
       const metadata = o.latency ? { latency: latencyFigures(o.latency) } : undefined
-      if (o.latency) this.core.log.info(metadata, 'evi chat: turn latency')
+      if (o.latency) {
+        this.core.log.info(metadata, 'evi chat: turn latency')
+        this.deps.onTurnLatency?.(o.latency)
+      }
       void this.core.record({ role: 'AGENT', type: 'AGENT_MESSAGE', messageText: text, metadata })
     }
     try {
