@@ -32,6 +32,7 @@ import { registerReadinessRoute, type ReadinessCheck, type ReadinessOptions } fr
 import type { PageCache } from './shared/http/page-cache.js'
 import { ErrorResponse, HTTPValidationError } from './shared/http/schemas.js'
 import type { SocketGuard } from './shared/http/sockets.js'
+import type { SlotsFactory } from './shared/cluster/slots.js'
 import { registerSystemRoutes, type HealthContributor } from './shared/http/system.routes.js'
 import { registerConsoleRoutes } from './shared/http/console.routes.js'
 import { installValidation } from './shared/http/validation.js'
@@ -43,6 +44,8 @@ export interface AppDeps {
   config: Config
   accounts: AccountService
   sockets: SocketGuard
+  /** Where per-account counts are kept (left out: this process); with REDIS_URL, shared by every node. */
+  slots?: SlotsFactory
   /** The built web console (default dist/console). */
   consoleDir?: string
   /** The database dialect, reported by /healthz. */
@@ -74,6 +77,7 @@ export function appDeps(rt: Runtime, domains: readonly Domain[] = ['evi', 'tts',
     config: rt.config,
     accounts: rt.accounts,
     sockets: rt.sockets,
+    slots: rt.slots,
     dialect: rt.db.dialect,
     health: rt.health,
     metrics: rt.metrics,
@@ -154,6 +158,21 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // before auth so that `request.ws` (a real upgrade) is known when credentials are read.
   await app.register(websocket, {
     options: { maxPayload: limits.wsMessageBytes },
+    // Shutting down: every socket is told 1012 (service restart), which the SDKs answer by reconnecting,
+    // through the load balancer, to a node that is not going away. Chats end and write their history
+    // as on any close; runtime.close() waits for that before it closes the database.
+    preClose(done) {
+      const server = this.websocketServer
+      for (const client of server.clients) client.close(1012, 'server restarting')
+      // The close handshake waits for each client's answer: one that never answers is cut off after 3 s.
+      const cut = setTimeout(() => {
+        for (const client of server.clients) client.terminate()
+      }, 3_000)
+      server.close(() => {
+        clearTimeout(cut)
+        done()
+      })
+    },
     // A client's protocol mistake (a message over maxPayload, bad framing) is answered by ws with
     // the right close code (1009, 1002...); it is the client's error, not the server's.
     errorHandler(error, socket, request) {
@@ -214,6 +233,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         stallMs: limits.wsIdleMs,
       },
       concurrentPerAccount: limits.ttsConcurrentPerAccount,
+      slots: deps.slots,
     })
     // OpenAI-compatible speech (POST /v1/audio/speech) on the same engine and voice library.
     await app.register(openAiSpeechRoutes, {
@@ -222,6 +242,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       voices: deps.tts.voices,
       maxRequestChars: limits.ttsRequestChars,
       concurrentPerAccount: limits.ttsConcurrentPerAccount,
+      slots: deps.slots,
     })
   }
   if (deps.expression) await app.register(expressionRoutes, { batch: deps.expression.batch, limits })

@@ -13,6 +13,7 @@ import { BatchService } from './domains/expression/batch.service.js'
 import { StreamService } from './domains/expression/stream/stream.service.js'
 import type { ChatDeps } from './domains/evi/chat/chat.deps.js'
 import { createChatDeps } from './domains/evi/chat/chat.module.js'
+import { ClusterLiveChats, type ClusterChatsOptions } from './domains/evi/chat/cluster-chats.js'
 import { LiveChats } from './domains/evi/chat/live-chats.js'
 import { routeAiSdkWarnings } from './domains/evi/llm/warnings.js'
 import {
@@ -34,6 +35,8 @@ import { TtsService } from './domains/tts/tts.service.js'
 import { Synthesizer } from './domains/tts/tts.synthesizer.js'
 import { VoicesService } from './domains/tts/voices.service.js'
 import { AccountService } from './shared/auth/accounts.service.js'
+import { singleNode, startCluster, type ClusterTimings } from './shared/cluster/cluster.js'
+import type { SlotsFactory } from './shared/cluster/slots.js'
 import { loadSigningKey } from './shared/auth/signing-key.js'
 import { instrumentPool } from './shared/http/metrics-pool.js'
 import { sqlQueueDepth } from './shared/http/metrics-queue.js'
@@ -74,6 +77,8 @@ export interface RuntimeOptions {
   warm?: readonly ('tts' | 'batch')[]
   /** EVI chat timings (tests shorten the config's timeouts, which are at least 30 s). */
   evi?: { timeoutScale?: number }
+  /** With REDIS_URL: how soon a dead node's slots and chats expire, and other timings (tests shorten them). */
+  cluster?: ClusterTimings & Pick<ClusterChatsOptions, 'entryTtlMs' | 'requestTimeoutMs' | 'livenessMs'>
 }
 
 export interface Runtime {
@@ -86,9 +91,11 @@ export interface Runtime {
   readonly pools: { readonly tts: WorkerPool; readonly batch: WorkerPool }
   readonly accounts: AccountService
   readonly sockets: SocketGuard
+  /** Per-account counts (TTS requests in flight): this process's, or with REDIS_URL every node's. */
+  readonly slots: SlotsFactory
   readonly pageCache: PageCache | undefined
   readonly evi: EviServices
-  /** EVI chats running in this process (the control plane reaches them here). */
+  /** EVI chats running in this process; with REDIS_URL, also how the control plane reaches other nodes' chats. */
   readonly liveChats: LiveChats
   /** Queues EVI webhook deliveries (chat_started, chat_ended, tool_call). */
   readonly chatWebhooks: ChatWebhooks
@@ -181,7 +188,16 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}): 
   // checker because claim() could hand back another domain's job, which producers never call.
   const producer = <M extends JobMap>() => queue as unknown as Queue<M>
   const accounts = new AccountService(db.kysely, config.tokenTtlSeconds)
-  const sockets = new SocketGuard(limits)
+  // With REDIS_URL the API nodes share per-account limits and reach each other's EVI chats; the
+  // queue's connection serves commands too (the bus duplicates it to subscribe).
+  const clusterLog = log.child({ component: 'cluster' })
+  const cluster = redis
+    ? await startCluster(redis, { prefix: config.redisPrefix, log: clusterLog, ...opts.cluster })
+    : singleNode
+  const sockets = new SocketGuard(
+    limits,
+    cluster.bus ? { slots: cluster.slots('sockets', limits.wsSocketsPerAccount), log: clusterLog } : undefined,
+  )
 
   // EVI configs may name any voice of the TTS library (first: those Prosodia can speak), EVI's
   // legacy base voices, and the account's EVI custom voices.
@@ -246,7 +262,16 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}): 
   await adoptLegacyBatchData(db.kysely, blobs, log)
   // The AI SDK would print its warnings to the console; they go to the log instead.
   routeAiSdkWarnings(log.child({ domain: 'evi.llm' }))
-  const liveChats = new LiveChats()
+  const liveChats =
+    redis && cluster.bus
+      ? new ClusterLiveChats({
+          bus: cluster.bus,
+          redis,
+          slots: cluster.slots('evi-chats', limits.eviChatsPerAccount),
+          log: clusterLog,
+          ...opts.cluster,
+        })
+      : new LiveChats()
   // Chats left ACTIVE by a process that died mid-chat: none can still be running past the longest chat.
   const stale = await eviHistory.chats.endStaleChats(Date.now() - (limits.eviChatSeconds + 300) * 1000)
   if (stale > 0) log.warn({ chats: stale }, 'evi: ended chats left active by a stopped process (status ERROR)')
@@ -287,6 +312,7 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}): 
     pools,
     accounts,
     sockets,
+    slots: cluster.slots,
     pageCache: config.pageCacheBytes > 0 ? new PageCache(config.pageCacheBytes) : undefined,
     evi,
     liveChats,
@@ -335,6 +361,10 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}): 
       const t0 = Date.now()
       await Promise.all([...workers, ...sideWorkers].map((w) => w.stop()))
       log.info({ ms: Date.now() - t0 }, 'queue workers stopped')
+      // Chats closed by the HTTP server's shutdown are still writing their history and recordings.
+      await liveChats.settled()
+      await liveChats.close()
+      await cluster.close()
       await bull?.close()
       redis?.disconnect()
       await Promise.all([pools.tts.close(), pools.batch.close()])

@@ -5,6 +5,7 @@ import path from 'node:path'
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { HumeClient } from 'hume'
+import WebSocket from 'ws'
 import { openDb } from '../../src/shared/storage/db.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ROOT as root, startServer, type ServerProcess } from '../helpers/server.js'
@@ -125,6 +126,45 @@ describe('the server process', () => {
       await other.stop('SIGKILL')
       media.closeAllConnections()
       media.close()
+      fs.rmSync(own, { recursive: true, force: true })
+    }
+  })
+  it('drains sockets on SIGTERM: clients are told 1012 and a chat writes its end before the process exits', async () => {
+    const own = fs.mkdtempSync(path.join(os.tmpdir(), 'prosodia-proc-drain-'))
+    const key = 'drain-key'
+    const other = await startServer({ ...env, PROSODIA_DATA_DIR: own, PROSODIA_API_KEY: key })
+    try {
+      const ws = new WebSocket(`${other.url.replace('http', 'ws')}/v0/evi/chat?api_key=${key}`)
+      const metadata = await new Promise<{ chat_id: string }>((resolve, reject) => {
+        ws.on('message', (data) => {
+          const m = JSON.parse(String(data)) as { type: string; chat_id: string }
+          if (m.type === 'chat_metadata') resolve(m)
+        })
+        ws.once('error', reject)
+      })
+      const closed = new Promise<number>((resolve) => ws.once('close', (code) => resolve(code)))
+      expect(await other.stop('SIGTERM')).toBe(0)
+      // Service restart: the SDKs reconnect (through a load balancer, to a node that stays).
+      expect(await closed).toBe(1012)
+      // The chat's end reached the database before it closed: not left ACTIVE for the next start to mark ERROR.
+      const db = openDb(`sqlite:${path.join(own, 'prosodia.db')}`)
+      const chat = await db.kysely
+        .selectFrom('evi_chats')
+        .select(['status', 'end_timestamp'])
+        .where('id', '=', metadata.chat_id)
+        .executeTakeFirstOrThrow()
+      const end = await db.kysely
+        .selectFrom('evi_chat_events')
+        .select('type')
+        .where('chat_id', '=', metadata.chat_id)
+        .where('type', '=', 'CHAT_END_MESSAGE')
+        .execute()
+      await db.close()
+      expect(chat.status).not.toBe('ACTIVE')
+      expect(chat.end_timestamp).not.toBeNull()
+      expect(end).toHaveLength(1)
+    } finally {
+      await other.stop('SIGKILL')
       fs.rmSync(own, { recursive: true, force: true })
     }
   })
