@@ -6,6 +6,7 @@ import { useErrorStyle } from '../../shared/http/error-handler.js'
 import { EmptyBody, validationErrorResponses } from '../../shared/http/schemas.js'
 import { AccountGate } from '../../shared/http/account-gate.js'
 import type { SocketGuard } from '../../shared/http/sockets.js'
+import type { SlotsFactory } from '../../shared/cluster/slots.js'
 import { CONTENT_TYPES } from './audio-encoding.js'
 import type { Plan } from './tts.plan.js'
 import {
@@ -30,16 +31,12 @@ export interface TtsRouteOptions {
   streamInput: StreamInputLimits
   /** TTS requests one account may have in flight (PROSODIA_TTS_MAX_CONCURRENT_PER_ACCOUNT). */
   concurrentPerAccount: number
+  /** Where that count is kept (default: this process; with REDIS_URL, shared by every node). */
+  slots?: SlotsFactory
 }
 
 const tags = ['Text-to-speech']
 const Binary = { type: 'string', format: 'binary' } as const
-
-/** Holds one of the account's in-flight slots until the response is over, however it ends. */
-function admit(gate: AccountGate, accountId: string, reply: FastifyReply): void {
-  const release = gate.acquire(accountId)
-  reply.raw.once('close', release)
-}
 
 function describe(reply: FastifyReply, plan: Plan): FastifyReply {
   // Which engine spoke, and the generation ids (the file routes have no body to carry them).
@@ -51,7 +48,11 @@ function describe(reply: FastifyReply, plan: Plan): FastifyReply {
 /** Text-to-speech (Octave-compatible) and the TTS voice library. */
 export const ttsRoutes: FastifyPluginAsyncTypebox<TtsRouteOptions> = async (app, opts) => {
   const { tts, synth, voices } = opts
-  const gate = new AccountGate(opts.concurrentPerAccount, 'PROSODIA_TTS_MAX_CONCURRENT_PER_ACCOUNT')
+  const gate = new AccountGate(
+    opts.concurrentPerAccount,
+    'PROSODIA_TTS_MAX_CONCURRENT_PER_ACCOUNT',
+    opts.slots?.('tts', opts.concurrentPerAccount),
+  )
   // The TTS definition declares 422 HTTPValidationError for bad input.
   useErrorStyle(app, 'http_validation')
   const post = (response: object) => ({
@@ -63,7 +64,7 @@ export const ttsRoutes: FastifyPluginAsyncTypebox<TtsRouteOptions> = async (app,
   })
 
   app.post('/v0/tts', post({ 200: ReturnTts }), async (req, reply) => {
-    admit(gate, req.accountId, reply)
+    await gate.hold(req.accountId, reply.raw)
     const plan = await tts.plan(req.accountId, req.body, 'json')
     const body = await synth.json(plan, req.id, disconnectSignal(reply))
     // Serialised in the worker thread; a string with a JSON content type is sent as it is.
@@ -71,7 +72,7 @@ export const ttsRoutes: FastifyPluginAsyncTypebox<TtsRouteOptions> = async (app,
   })
 
   app.post('/v0/tts/file', post({ 200: Binary }), async (req, reply) => {
-    admit(gate, req.accountId, reply)
+    await gate.hold(req.accountId, reply.raw)
     const plan = await tts.plan(req.accountId, req.body, 'file')
     const file = await synth.file(plan, disconnectSignal(reply))
     return describe(reply, plan)
@@ -80,14 +81,14 @@ export const ttsRoutes: FastifyPluginAsyncTypebox<TtsRouteOptions> = async (app,
   })
 
   app.post('/v0/tts/stream/file', post({ 200: Binary }), async (req, reply) => {
-    admit(gate, req.accountId, reply)
+    await gate.hold(req.accountId, reply.raw)
     const plan = await tts.plan(req.accountId, req.body, 'stream')
     const bytes = synth.streamFile(plan, disconnectSignal(reply))
     return describe(reply, plan).type(CONTENT_TYPES[plan.format]).send(responseStream(reply, bytes))
   })
 
   app.post('/v0/tts/stream/json', post({ 200: Binary }), async (req, reply) => {
-    admit(gate, req.accountId, reply)
+    await gate.hold(req.accountId, reply.raw)
     const plan = await tts.plan(req.accountId, req.body, 'stream')
     const lines = synth.streamJson(plan, req.id, disconnectSignal(reply))
     return describe(reply, plan).type('application/json').send(responseStream(reply, lines))

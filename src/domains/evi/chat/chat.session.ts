@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto'
 import type { WebSocket } from 'ws'
+import type { Release } from '../../../shared/cluster/slots.js'
 import { ApiError } from '../../../shared/http/errors.js'
 import { parseClientJson } from '../../../shared/http/json.js'
 import { compileBodyCheck } from '../../../shared/http/validation.js'
@@ -73,6 +74,8 @@ export class ChatSession implements ChatCore {
   /** The chat's first history events being written (see begin). */
   private opening: Promise<void> = Promise.resolve()
   private audioErrors: number[] = []
+  /** The account's chat slot this chat holds (LiveChats.reserve), given back when it ends. */
+  private slot: Release = () => {}
   private readonly state: SessionState
   private readonly events: ChatEventLog
   private readonly timeouts: ChatTimeouts
@@ -162,8 +165,10 @@ export class ChatSession implements ChatCore {
       }
       return undefined
     }
+    let slot: Release | undefined
     try {
-      if (deps.live.countFor(accountId) >= deps.limits.eviChatsPerAccount)
+      slot = await deps.live.reserve(accountId, deps.limits.eviChatsPerAccount)
+      if (!slot)
         throw new ChatError(
           CHAT_ERRORS.tooManyChats,
           `This account already has ${deps.limits.eviChatsPerAccount} active chats (PROSODIA_EVI_MAX_CHATS_PER_ACCOUNT)`,
@@ -195,13 +200,17 @@ export class ChatSession implements ChatCore {
         throw err
       }
       if (socket.readyState !== socket.OPEN) {
+        slot()
         await deps.history.endChat(accountId, ids.chatId, 'USER_ENDED')
         return undefined
       }
       const session = new ChatSession(socket, deps, accountId, ids, config, query, voice, !!query.resumedChatGroupId)
+      session.slot = slot
       await session.begin(query, voiceMissing ? voiceRef : undefined)
       return session
     } catch (err) {
+      // A chat that did not open holds no slot (giving one back twice does nothing).
+      slot?.()
       if (err instanceof ChatError) return refuse(err.spec, err.message)
       if (err instanceof ChatGroupNotFoundError)
         return refuse(CHAT_ERRORS.chatGroupNotFound, `Chat group ${err.chatGroupId} not found`)
@@ -527,6 +536,7 @@ export class ChatSession implements ChatCore {
     this.ac.abort(new Error(`chat ended: ${reason}`))
     this.listener.close()
     this.deps.live.remove(this.chatId)
+    this.slot()
     for (const s of this.subscribers) s.onEnd()
     this.subscribers.clear()
     if (this.socket.readyState === this.socket.OPEN) this.socket.close(CLOSE_NORMAL, reason.slice(0, 100))

@@ -50,7 +50,11 @@ export const eviChatRoutes: FastifyPluginAsync<ChatRouteOptions> = async (app, o
         else if (opening && early.length < 256) early.push(text)
       })
       const log = req.log.child({ route: 'evi-chat' })
-      void watch.busy(ChatSession.open(socket, { ...o.deps, log }, req.accountId, query)).then((s) => {
+      // On several nodes the account's socket slot is taken after the upgrade: no chat starts without it.
+      const opened = watch.admitted.then((ok) =>
+        ok ? ChatSession.open(socket, { ...o.deps, log }, req.accountId, query) : undefined,
+      )
+      void watch.busy(opened).then((s) => {
         opening = false
         session = s
         for (const text of early.splice(0)) s?.onRaw(text)

@@ -1,8 +1,10 @@
 /**
  * The chats running in this process, by account and id: the control plane (`POST
- * /v0/evi/chat/{chat_id}/send`, the `/connect` socket) reaches a live chat through here. Per process
- * for now; a shared registry across processes comes with the scale-out issue.
+ * /v0/evi/chat/{chat_id}/send`, the `/connect` socket) reaches a live chat through here, and the
+ * chat socket takes one of the account's chat slots here. This class is one server's; with REDIS_URL
+ * cluster-chats.ts shares both with the other API nodes.
  */
+import type { Release } from '../../../shared/cluster/slots.js'
 
 export interface LiveChat {
   readonly accountId: string
@@ -17,6 +19,8 @@ export interface LiveChat {
   send(message: unknown): Promise<void>
   /** Every server message the chat sends its client, as JSON objects; `onEnd` when the chat ends. */
   subscribe(listener: (message: Record<string, unknown>) => void, onEnd: () => void): () => void
+  /** The chat runs on another node; this is its stand-in (cluster-chats.ts). */
+  readonly remote?: boolean
 }
 
 export class ControlMessageError extends Error {
@@ -31,7 +35,7 @@ export class ControlMessageError extends Error {
 }
 
 export class LiveChats {
-  private readonly chats = new Map<string, LiveChat>()
+  protected readonly chats = new Map<string, LiveChat>()
   /** Chat groups whose chat has ended here but is still writing its end (recording, end event, status). */
   private readonly closing = new Map<string, Promise<void>>()
 
@@ -43,11 +47,27 @@ export class LiveChats {
     this.chats.delete(chatId)
   }
 
-  /** The account's live chat with this id; another account's chat is not found. */
+  /** The account's live chat with this id in this process; another account's chat is not found. */
   get(accountId: string, chatId: string): LiveChat | undefined {
     const chat = this.chats.get(chatId)
     return chat && chat.accountId === accountId ? chat : undefined
   }
+
+  /** The account's live chat with this id wherever it runs (here: this process only). */
+  async find(accountId: string, chatId: string): Promise<LiveChat | undefined> {
+    return this.get(accountId, chatId)
+  }
+
+  /**
+   * One of the account's `max` chat slots, given back by the returned function when the chat ends;
+   * undefined when the account has `max` chats running. Here: the chats running in this process.
+   */
+  async reserve(accountId: string, max: number): Promise<Release | undefined> {
+    return this.countFor(accountId) >= max ? undefined : () => {}
+  }
+
+  /** Stops whatever the registry runs in the background (nothing here). */
+  async close(): Promise<void> {}
 
   /** A chat of this group has ended and settles `done` once its history says so. */
   closingGroup(chatGroupId: string, done: Promise<void>): void {
@@ -63,6 +83,14 @@ export class LiveChats {
    */
   groupClosed(chatGroupId: string): Promise<void> {
     return this.closing.get(chatGroupId) ?? Promise.resolve()
+  }
+
+  /**
+   * Settles once every chat that has ended here has written its end (recording, end event, status):
+   * a shutting-down process waits for this before it closes the database.
+   */
+  async settled(): Promise<void> {
+    while (this.closing.size > 0) await Promise.all(this.closing.values())
   }
 
   countFor(accountId: string): number {

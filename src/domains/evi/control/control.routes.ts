@@ -1,7 +1,8 @@
 /**
  * EVI's control plane (controlPlane.yml): `POST /v0/evi/chat/{chat_id}/send` hands one message to a
  * live chat, and the `/connect` socket (control.ws.ts) attaches to one. A chat is reachable only by
- * the account that opened it, and only while it runs; otherwise 404 in EVI's error shape.
+ * the account that opened it, and only while it runs; otherwise 404 in EVI's error shape. With
+ * REDIS_URL a chat is reachable from every API node (cluster-chats.ts), whichever node runs it.
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifySchemaCompiler } from 'fastify'
@@ -54,7 +55,8 @@ export const controlPlaneRoutes: FastifyPluginAsyncTypebox<ControlRouteOptions> 
       validatorCompiler: sendValidator,
     },
     async (req, reply) => {
-      const chat = o.liveChats.get(req.accountId, req.params.chat_id)
+      // Wherever the chat runs: with REDIS_URL, a chat on another node answers through it.
+      const chat = await o.liveChats.find(req.accountId, req.params.chat_id)
       if (!chat) throw errors.notFound('Active chat', req.params.chat_id)
       try {
         await chat.send(req.body)

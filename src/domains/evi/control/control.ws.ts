@@ -23,8 +23,8 @@ export interface ConnectLimits {
 export const MAX_PENDING_MESSAGES = 8
 
 /** The account's chat if it accepts connections; otherwise the handshake is refused with a 4xx. */
-export function connectableChat(liveChats: LiveChats, accountId: string, chatId: string): LiveChat {
-  const chat = liveChats.get(accountId, chatId)
+export async function connectableChat(liveChats: LiveChats, accountId: string, chatId: string): Promise<LiveChat> {
+  const chat = await liveChats.find(accountId, chatId)
   if (!chat) throw errors.notFound('Active chat', chatId)
   if (!chat.allowConnection)
     throw errors.conflict(`Chat ${chatId} was not started with allow_connection=true, so it accepts no connections`)
@@ -127,6 +127,9 @@ export function registerConnectSocket(
   app: FastifyInstance,
   o: { liveChats: LiveChats; sockets: SocketGuard; limits: ConnectLimits },
 ): void {
+  // The chat found before the upgrade, for the handler (which must attach its listeners at once, so
+  // it cannot look a remote chat up again).
+  const found = new WeakMap<object, LiveChat>()
   app.get(
     '/v0/evi/chat/:chat_id/connect',
     {
@@ -135,19 +138,25 @@ export function registerConnectSocket(
       schema: { hide: true },
       // Before the upgrade, so an unknown or closed chat answers an HTTP status the client can read.
       preValidation: async (req) => {
-        o.sockets.checkAdmission(req.accountId)
-        connectableChat(o.liveChats, req.accountId, (req.params as { chat_id: string }).chat_id)
+        await o.sockets.checkAdmission(req.accountId)
+        found.set(req, await connectableChat(o.liveChats, req.accountId, (req.params as { chat_id: string }).chat_id))
       },
     },
     (socket, req) => {
       const watch = o.sockets.attach(socket, req.accountId)
       if (!watch) return
-      const chat = o.liveChats.get(req.accountId, (req.params as { chat_id: string }).chat_id)
-      // The chat ended during the handshake.
+      const seen = found.get(req)
+      // The chat ended during the handshake (a remote chat's stand-in learns it when it subscribes).
+      const chat = seen?.remote ? seen : o.liveChats.get(req.accountId, (req.params as { chat_id: string }).chat_id)
       if (!chat) return socket.close(1000, 'the chat has ended')
-      const conn = new ControlConnection(socket, chat, o.limits, req.log, req.id, watch)
+      // Following starts once the socket holds its slot (on several nodes that takes a round trip to
+      // Redis, during which the socket reads nothing, so no message can come before the connection).
+      let conn: ControlConnection | undefined
+      void watch.admitted.then((ok) => {
+        if (ok) conn = new ControlConnection(socket, chat, o.limits, req.log, req.id, watch)
+      })
       socket.on('message', (data, isBinary) => {
-        if (!watch.message()) return
+        if (!conn || !watch.message()) return
         if (isBinary) return conn.onBinary()
         conn.onMessage(data.toString())
       })

@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
+import type { SlotsFactory } from '../../../shared/cluster/slots.js'
 import { AccountGate } from '../../../shared/http/account-gate.js'
 import { useErrorStyle } from '../../../shared/http/error-handler.js'
 import { disconnectSignal, responseStream } from '../../../shared/http/streaming-reply.js'
@@ -22,6 +23,8 @@ export interface OpenAiSpeechOptions {
   maxRequestChars: number
   /** PROSODIA_TTS_MAX_CONCURRENT_PER_ACCOUNT. */
   concurrentPerAccount: number
+  /** Where that count is kept (default: this process; with REDIS_URL, shared by every node). */
+  slots?: SlotsFactory
 }
 
 /** An audio body (a stream): described for OpenAPI, never serialised. */
@@ -45,7 +48,11 @@ async function* pieces(messages: AsyncIterable<SynthesisMessage>): AsyncGenerato
 /** OpenAI-compatible `POST /v1/audio/speech`, on the same engine, voices and limits as Octave TTS. */
 export const openAiSpeechRoutes: FastifyPluginAsyncTypebox<OpenAiSpeechOptions> = async (app, opts) => {
   const { tts, synth, voices } = opts
-  const gate = new AccountGate(opts.concurrentPerAccount, 'PROSODIA_TTS_MAX_CONCURRENT_PER_ACCOUNT')
+  const gate = new AccountGate(
+    opts.concurrentPerAccount,
+    'PROSODIA_TTS_MAX_CONCURRENT_PER_ACCOUNT',
+    opts.slots?.('openai-speech', opts.concurrentPerAccount),
+  )
   useErrorStyle(app, 'openai')
   app.addHook('onRoute', (route) => {
     route.config = { bearerApiKey: true, ...route.config }
@@ -68,7 +75,7 @@ export const openAiSpeechRoutes: FastifyPluginAsyncTypebox<OpenAiSpeechOptions> 
       schema: { tags: ['OpenAI-compatible'], body: PostedSpeech, response: { 200: Binary, ...openAiErrorResponses } },
     },
     async (req, reply) => {
-      reply.raw.once('close', gate.acquire(req.accountId))
+      await gate.hold(req.accountId, reply.raw)
       const voice = await resolveSpeechVoice(voices, req.accountId, req.body.voice)
       const speech = toSpeechRequest(req.body, voice, { maxRequestChars: opts.maxRequestChars })
       const plan = await tts.plan(req.accountId, speech.posted, 'stream')

@@ -1,0 +1,136 @@
+/**
+ * Per-account slots shared by every node through Redis (REDIS_URL), on redis-semaphore's Semaphore:
+ * one sorted set per account and kind, holding one member per slot scored with its holder's last
+ * refresh. A holder refreshes its member while it runs; a node that dies stops refreshing, and its
+ * members are dropped by the next acquire once they are `lockTimeoutMs` old, so a crash never locks
+ * an account out for longer than that. Expiry compares the nodes' clocks: keep them in sync (NTP).
+ */
+import type { Redis } from 'ioredis'
+import type { Logger } from 'pino'
+import { Semaphore, type LockOptions } from 'redis-semaphore'
+import type { AccountSlots, Release, SlotsFactory } from './slots.js'
+
+export interface RedisSlotsOptions {
+  /** Key prefix (config.redisPrefix): keys are `${prefix}:slots:${name}:${accountId}`. */
+  prefix: string
+  /** How long a slot outlives its holder's last refresh, ms (a dead node's slots come back after it). */
+  lockTimeoutMs: number
+  /** Longest wait for Redis before the work is refused, ms. */
+  commandTimeoutMs: number
+  log: Logger
+}
+
+/** Defaults for production: refreshes every 10 s; a dead node's slots are free after 30 s. */
+export const SLOT_DEFAULTS = { lockTimeoutMs: 30_000, commandTimeoutMs: 5_000 }
+
+/** The library's semaphore, with our key names and a refresh that never crashes the process. */
+class AccountSemaphore extends Semaphore {
+  constructor(
+    client: Redis,
+    key: string,
+    limit: number,
+    options: LockOptions,
+    private readonly log: Logger,
+  ) {
+    super(client, key, limit, options)
+    // The library prefixes "semaphore:"; every key of ours stays under config.redisPrefix (one
+    // deployment's keys, ACL patterns) instead.
+    this._key = key
+  }
+
+  // The library refreshes from a setInterval: a rejected refresh (a Redis error) would be an
+  // unhandled rejection. Keep the slot meanwhile; if the outage outlasts the lock timeout the next
+  // successful refresh reports the slot lost (onLockLost).
+  protected override async _refresh(): Promise<boolean> {
+    try {
+      return await super._refresh()
+    } catch (err) {
+      this.log.warn({ err, key: this._key }, 'cluster: refreshing a slot failed; will retry')
+      return true
+    }
+  }
+}
+
+export class DeadlineError extends Error {
+  constructor(what: string, ms: number) {
+    super(`${what}: Redis did not answer within ${ms} ms`)
+    this.name = 'DeadlineError'
+  }
+}
+
+/** `p`, or a DeadlineError after `ms` (the shared connection queues commands while Redis is away). */
+export function withDeadline<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new DeadlineError(what, ms)), ms)
+    timer.unref()
+  })
+  return Promise.race([p, late]).finally(() => clearTimeout(timer))
+}
+
+export class RedisSlots implements AccountSlots {
+  constructor(
+    private readonly redis: Redis,
+    private readonly name: string,
+    readonly max: number,
+    private readonly o: RedisSlotsOptions,
+  ) {}
+
+  key(accountId: string): string {
+    return `${this.o.prefix}:slots:${this.name}:${accountId}`
+  }
+
+  async tryAcquire(accountId: string): Promise<Release | undefined> {
+    const { lockTimeoutMs, commandTimeoutMs, log } = this.o
+    const key = this.key(accountId)
+    const sem = new AccountSemaphore(
+      this.redis,
+      key,
+      this.max,
+      {
+        lockTimeout: lockTimeoutMs,
+        // One attempt: a full account is refused at once (429), never queued.
+        acquireAttemptsLimit: 1,
+        acquireTimeout: commandTimeoutMs,
+        retryInterval: 0,
+        // A third of the timeout: two refreshes may be late before the slot is at risk.
+        refreshInterval: Math.max(1, Math.round(lockTimeoutMs / 3)),
+        onLockLost: (err) => log.warn({ err, key }, 'cluster: a held slot expired (Redis unreachable for too long?)'),
+      },
+      log,
+    )
+    const acquiring = sem.tryAcquire()
+    let ok: boolean
+    try {
+      ok = await withDeadline(acquiring, commandTimeoutMs, `taking a ${this.name} slot`)
+    } catch (err) {
+      // Given up on: a late success must not hold (and keep refreshing) a slot nobody uses.
+      void acquiring.then((late) => (late ? sem.release() : undefined)).catch(() => {})
+      log.warn({ err, key }, 'cluster: taking a slot failed')
+      throw err
+    }
+    if (!ok) return undefined
+    let released = false
+    return () => {
+      if (released) return
+      released = true
+      sem.release().catch((err: unknown) => log.warn({ err, key }, 'cluster: releasing a slot failed (it expires)'))
+    }
+  }
+
+  async held(accountId: string): Promise<number> {
+    // Members older than the lock timeout belong to dead holders: not counted (acquire drops them).
+    const since = Date.now() - this.o.lockTimeoutMs
+    const key = this.key(accountId)
+    try {
+      return await withDeadline(this.redis.zcount(key, `(${since}`, '+inf'), this.o.commandTimeoutMs, 'counting slots')
+    } catch (err) {
+      this.o.log.warn({ err, key }, 'cluster: counting slots failed')
+      throw err
+    }
+  }
+}
+
+export function redisSlots(redis: Redis, o: RedisSlotsOptions): SlotsFactory {
+  return (name, max) => new RedisSlots(redis, name, max, o)
+}
