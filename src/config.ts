@@ -317,7 +317,15 @@ function loadS3(env: NodeJS.ProcessEnv): S3Config | undefined {
     throw new ConfigError(`S3_BUCKET "${bucket}" is not a valid bucket name`)
   if (prefix && !/^[A-Za-z0-9][A-Za-z0-9._-]*(\/[A-Za-z0-9][A-Za-z0-9._-]*)*$/.test(prefix))
     throw new ConfigError('S3_PREFIX must be slash-separated names of letters, digits, ".", "_" and "-"')
-  return Object.freeze({ bucket, endpoint, region: env.S3_REGION || env.AWS_REGION || 'us-east-1', prefix })
+  const presigned = env.S3_PRESIGNED_URLS || 'false'
+  if (presigned !== 'true' && presigned !== 'false') throw new ConfigError('S3_PRESIGNED_URLS must be true or false')
+  return Object.freeze({
+    bucket,
+    endpoint,
+    region: env.S3_REGION || env.AWS_REGION || 'us-east-1',
+    prefix,
+    presignedUrls: presigned === 'true',
+  })
 }
 
 function redisUrl(env: NodeJS.ProcessEnv): string | undefined {

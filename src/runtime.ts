@@ -3,7 +3,6 @@
  * Config, once. Entry points (main.ts, worker.ts, the CLI) and tests build a Runtime and hand its
  * parts to `buildApp` or to the queue worker; nothing else constructs a service.
  */
-import { mkdir } from 'node:fs/promises'
 import path from 'node:path'
 import { pino, type Logger } from 'pino'
 import type { Config } from './config.js'
@@ -52,6 +51,7 @@ import { QueueWorker } from './shared/queue/worker.js'
 import { createBlobStore, type BlobStore } from './shared/storage/blobs.js'
 import { databaseUrlFor, openDb, type Db } from './shared/storage/db.js'
 import { migrateToLatest } from './shared/storage/migrate.js'
+import { processScratchDir } from './shared/storage/scratch.js'
 import { createInlinePool } from './shared/workers/inline-pool.js'
 import { createWorkerPool, type WorkerPool } from './shared/workers/pool.js'
 import workerTasks, { type ThreadData } from './worker-tasks.js'
@@ -137,9 +137,10 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}): 
   const log = opts.log ?? pino({ level: config.logLevel })
   const db = opts.db ?? openDb(databaseUrlFor(config))
   if (!opts.db) await migrateToLatest(db)
-  const tmpDir = path.join(config.dataDir, 'tmp')
-  await mkdir(tmpDir, { recursive: true })
-  const blobs = createBlobStore(config)
+  // A scratch dir of this process's own: what a killed process leaves is removed at the next start.
+  const scratch = await processScratchDir(config.dataDir)
+  const tmpDir = scratch.dir
+  const blobs = createBlobStore({ ...config, scratchDir: tmpDir })
   const limits = config.limits
   const engine = opts.engine ?? chooseEngine({ modelsDir: config.modelsDir })
   const media = { ...config.media, fetchAllowList: config.fetchAllowList }
@@ -237,6 +238,8 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}): 
     tmpDir,
     limits,
     signingKey,
+    // S3_PRESIGNED_URLS: signed_audio_url points at the bucket itself.
+    presign: config.s3?.presignedUrls ? blobs.presignedGetUrl?.bind(blobs) : undefined,
     log: log.child({ domain: 'evi.history' }),
   }
   const eviHistory = createEviHistory(historyDeps)
@@ -370,6 +373,7 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}): 
       await Promise.all([pools.tts.close(), pools.batch.close()])
       log.info({ ms: Date.now() - t0 }, 'worker threads stopped')
       if (!opts.db) await db.close()
+      await scratch.remove()
     },
   }
 }

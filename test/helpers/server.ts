@@ -31,6 +31,8 @@ export interface ServerProcess {
   exited: Promise<number | null>
   /** Peak and current resident memory of the process, in bytes (Linux /proc). */
   memory(): { peak: number; current: number }
+  /** Everything the process wrote to stdout so far (its JSON log lines), from the start. */
+  output(): string
   stop(signal?: NodeJS.Signals): Promise<number | null>
 }
 
@@ -69,7 +71,12 @@ export async function startServer(
   })
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
   let out = ''
-  child.stdout!.on('data', (c: Buffer) => (out = (out + c.toString()).slice(-64 * 1024)))
+  // The whole log, for tests that read what each process did (a long run's stays a few MB at most).
+  const all: string[] = []
+  child.stdout!.on('data', (c: Buffer) => {
+    all.push(c.toString())
+    out = (out + c.toString()).slice(-64 * 1024)
+  })
   const url = `http://127.0.0.1:${port}`
   const deadline = Date.now() + timeoutMs
   for (;;) {
@@ -93,6 +100,7 @@ export async function startServer(
     url,
     exited,
     memory: () => memoryOf(child.pid!),
+    output: () => all.join(''),
     async stop(signal = 'SIGTERM') {
       if (child.exitCode === null) child.kill(signal)
       return exited

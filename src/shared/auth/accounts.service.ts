@@ -62,7 +62,15 @@ export class AccountService {
   async ensure(name: string, apiKey: string): Promise<string> {
     const existing = await repo.findApiKeyByHash(this.db, sha256(apiKey))
     if (existing) return existing.account_id
-    return (await this.create(name, apiKey)).account_id
+    try {
+      return (await this.create(name, apiKey)).account_id
+    } catch (err) {
+      // Several API nodes starting at once on a fresh database: one insert wins (the key hash is
+      // unique) and the others use its account.
+      const winner = await repo.findApiKeyByHash(this.db, sha256(apiKey))
+      if (winner) return winner.account_id
+      throw err
+    }
   }
 
   /** Every authenticated request asks this, so a verified key is remembered briefly (see API_KEY_CACHE_MS). */

@@ -47,6 +47,11 @@ export interface BlobStore {
    * central directories, ffmpeg). The local store hands out the file itself; release() is a no-op.
    */
   localFile(key: string): Promise<{ path: string; release(): Promise<void> } | undefined>
+  /** S3 only: a URL that downloads the blob without credentials until it expires (see S3BlobStore). */
+  presignedGetUrl?(
+    key: string,
+    o: { expiresInSeconds: number; filename?: string; contentType?: string },
+  ): Promise<string>
 }
 
 /** Keys are relative, slash-separated, and never climb: `batch/<job>/uploads/0`. */
@@ -159,6 +164,7 @@ export function createBlobStore(config: BlobStoreConfig): BlobStore {
     delete: async (key) => (await load()).delete(key),
     deletePrefix: async (prefix) => (await load()).deletePrefix(prefix),
     localFile: async (key) => (await load()).localFile(key),
+    presignedGetUrl: async (key, o) => (await load()).presignedGetUrl!(key, o),
   }
 }
 

@@ -21,6 +21,7 @@ describe('S3 blob store configuration', () => {
       endpoint: 'http://minio.internal:9000',
       region: 'eu-west-3',
       prefix: 'prod/eu',
+      presignedUrls: false,
     })
   })
 
@@ -31,13 +32,16 @@ describe('S3 blob store configuration', () => {
       endpoint: undefined,
       region: 'us-east-1',
       prefix: '',
+      presignedUrls: false,
     })
+    expect(loadConfig({ ...base, S3_BUCKET: 'b-1', S3_PRESIGNED_URLS: 'true' }).s3?.presignedUrls).toBe(true)
   })
 
   it.each([
     [{ S3_BUCKET: 'Bad_Bucket' }, /not a valid bucket name/],
     [{ S3_BUCKET: 'ok-bucket', S3_ENDPOINT: 'minio:9000' }, /S3_ENDPOINT must be an http\(s\) URL/],
     [{ S3_BUCKET: 'ok-bucket', S3_PREFIX: 'a/../b' }, /S3_PREFIX/],
+    [{ S3_BUCKET: 'ok-bucket', S3_PRESIGNED_URLS: 'yes' }, /S3_PRESIGNED_URLS must be true or false/],
     [{ S3_ENDPOINT: 'http://minio:9000' }, /need S3_BUCKET/],
     [{ S3_PREFIX: 'x' }, /need S3_BUCKET/],
   ])('refuses %j', (env, message) => {

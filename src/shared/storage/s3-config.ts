@@ -8,4 +8,9 @@ export interface S3Config {
   readonly region: string
   /** S3_PREFIX: every object key starts with `<prefix>/` (empty: keys at the bucket's root). */
   readonly prefix: string
+  /**
+   * S3_PRESIGNED_URLS=true: the API's signed download URLs (signed_audio_url) are presigned URLs of
+   * the bucket, for deployments whose clients can reach it; default false: the API serves the bytes.
+   */
+  readonly presignedUrls: boolean
 }

@@ -99,7 +99,11 @@ describe('EVI webhooks from a real chat', () => {
     expect(JSON.parse(rx.hits('/ended')[0]!.body)).toMatchObject({ event_name: 'chat_ended', ...about })
 
     // Signed with alice's webhook key, as a receiver checks them.
-    const serverKey = await loadSigningKey({ configured: h.t.config.evi.signingKey, dataDir: h.t.config.dataDir, db: h.t.db.kysely })
+    const serverKey = await loadSigningKey({
+      configured: h.t.config.evi.signingKey,
+      dataDir: h.t.config.dataDir,
+      db: h.t.db.kysely,
+    })
     const key = webhookSigningKey(serverKey, h.t.alice.account_id)
     for (const hit of [...rx.hits('/all'), ...rx.hits('/ended')]) {
       const timestamp = String(hit.headers['x-hume-ai-webhook-timestamp'])

@@ -1,5 +1,3 @@
-import { readFileSync, statSync } from 'node:fs'
-import path from 'node:path'
 import { pino } from 'pino'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { AudioUrlSigner } from '../../../src/domains/evi/history/audio-url.js'
@@ -120,10 +118,12 @@ describe.each(dialects())('EVI chat audio, recorded and reconstructed by the que
     expect(past.json()).toMatchObject({ code: 'bad_request', error: 'Range Not Satisfiable' })
   })
 
-  it('refuses expired, forged and misplaced signatures with 403, from a key kept private in the data dir', async () => {
-    const keyFile = path.join(t.config.dataDir, 'signing.key')
-    expect(statSync(keyFile).mode & 0o777).toBe(0o600)
-    const key = readFileSync(keyFile, 'utf8').trim()
+  it('refuses expired, forged and misplaced signatures with 403, from the key kept in the database', async () => {
+    const { value: key } = await t.db.kysely
+      .selectFrom('server_secrets')
+      .select('value')
+      .where('name', '=', 'signing_key')
+      .executeTakeFirstOrThrow()
     const old = new AudioUrlSigner(key, () => Date.now() - 2 * 3_600_000).sign(chat.chatId, `http://${HOST}`)
     const expired = await download(old.url)
     expect(expired.statusCode).toBe(403)

@@ -96,6 +96,8 @@ describe.each(dialects())('blobs on S3, the app on %s', (dialect) => {
 
     // Nothing on local disk: no blob dir, and no scratch copy left behind.
     expect(await files(t.config.blobDir)).toEqual([])
-    expect((await files(path.join(t.config.dataDir, 'tmp'))).filter((f) => f.startsWith('s3-'))).toEqual([])
+    expect((await files(path.join(t.config.dataDir, 'tmp'))).filter((f) => path.basename(f).startsWith('s3-'))).toEqual(
+      [],
+    )
   })
 })

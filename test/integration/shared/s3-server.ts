@@ -41,8 +41,8 @@ interface S3rverInstance {
 }
 
 export interface S3TestServer {
-  /** A config for the bucket made at start, with `prefix` if given. */
-  config(prefix?: string): S3Config
+  /** A config for the bucket made at start, with `prefix` if given (and presigned download URLs if asked). */
+  config(prefix?: string, presignedUrls?: boolean): S3Config
   clientConfig: S3ClientConfig
   /** Multipart requests seen: uploads created, parts (and their bytes), completions, aborts. */
   seen: { created: number; parts: number; partBytes: number; completed: number; aborted: number; puts: string[] }
@@ -123,7 +123,13 @@ export async function startS3Server(bucket = 'prosodia-test'): Promise<S3TestSer
   const address = await server.run()
   const endpoint = `http://127.0.0.1:${address.port}`
   const clientConfig: S3ClientConfig = { credentials: S3RVER_CREDENTIALS }
-  const config = (prefix = ''): S3Config => ({ bucket, endpoint, region: 'us-east-1', prefix })
+  const config = (prefix = '', presignedUrls = false): S3Config => ({
+    bucket,
+    endpoint,
+    region: 'us-east-1',
+    prefix,
+    presignedUrls,
+  })
   const admin = s3Client(config(), clientConfig)
   return {
     config,

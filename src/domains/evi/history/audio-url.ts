@@ -15,6 +15,39 @@ export const audioFilePath = (chatId: string) => `/v0/evi/chats/${chatId}/audio/
 
 export type AudioUrlCheck = 'ok' | 'expired' | 'invalid'
 
+/** A finished chat's download link: this server's signed URL, or (S3_PRESIGNED_URLS) the bucket's own. */
+export interface AudioLinks {
+  link(
+    chat: { id: string; blobKey: string; filename: string },
+    origin: string,
+  ): Promise<{ url: string; expiresAt: number }>
+}
+
+/** URLs on this server (the download route checks the signature): works wherever the API is reachable. */
+export const serverAudioLinks = (signer: AudioUrlSigner): AudioLinks => ({
+  link: async (chat, origin) => signer.sign(chat.id, origin),
+})
+
+/**
+ * Presigned GET URLs straight to the bucket, valid as long as the server's: the bytes never pass
+ * through an API node. Only for buckets the clients can reach (S3_ENDPOINT or AWS itself).
+ */
+export const presignedAudioLinks = (
+  presign: (key: string, o: { expiresInSeconds: number; filename: string; contentType: string }) => Promise<string>,
+  now: () => number = Date.now,
+  ttlMs = AUDIO_URL_TTL_MS,
+): AudioLinks => ({
+  link: async (chat) => {
+    const expiresAt = now() + ttlMs
+    const url = await presign(chat.blobKey, {
+      expiresInSeconds: Math.floor(ttlMs / 1000),
+      filename: RECONSTRUCTED_AUDIO_NAME,
+      contentType: 'audio/mpeg',
+    })
+    return { url, expiresAt }
+  },
+})
+
 /** base64url of an HMAC-SHA256: 43 characters. */
 const SIGNATURE = /^[A-Za-z0-9_-]{43}$/
 const EXPIRES = /^\d{1,15}$/

@@ -1,6 +1,5 @@
 /** The one mapper per resource from its row to Hume's wire shape. */
 import type { EviChatEventRow, EviChatGroupRow, EviChatRow } from '../../../shared/storage/database.js'
-import type { AudioUrlSigner } from './audio-url.js'
 import type { ReturnChat, ReturnChatAudioReconstruction, ReturnChatEvent, ReturnChatGroup } from './history.schemas.js'
 import type { StoredChatEvent } from './history.types.js'
 
@@ -47,13 +46,19 @@ export function toReturnChatGroup(row: EviChatGroupRow & { active: boolean }): R
   }
 }
 
+/** Whether the chat's reconstructed audio is ready to download. */
+export const audioComplete = (row: EviChatRow): row is EviChatRow & { audio_blob_key: string } =>
+  row.audio_status === 'COMPLETE' && row.audio_blob_key !== null
+
 /**
  * A chat's audio reconstruction. A chat still running has none queued yet; it reports QUEUED, as
  * its job will be once it ends. A finished one carries a fresh signed URL on `origin`.
  */
-export function toReturnAudio(row: EviChatRow, signer: AudioUrlSigner, origin: string): ReturnChatAudioReconstruction {
-  const complete = row.audio_status === 'COMPLETE' && row.audio_blob_key !== null
-  const signed = complete ? signer.sign(row.id, origin) : undefined
+export function toReturnAudio(
+  row: EviChatRow,
+  signed: { url: string; expiresAt: number } | undefined,
+): ReturnChatAudioReconstruction {
+  const complete = audioComplete(row)
   return {
     id: row.id,
     user_id: row.account_id,

@@ -8,7 +8,7 @@ import type { Queue } from '../../../shared/queue/queue.js'
 import type { BlobStore } from '../../../shared/storage/blobs.js'
 import type { Database } from '../../../shared/storage/database.js'
 import type { WorkerPool } from '../../../shared/workers/pool.js'
-import { AudioUrlSigner } from './audio-url.js'
+import { AudioUrlSigner, presignedAudioLinks, serverAudioLinks, type AudioLinks } from './audio-url.js'
 import { createChatHistory } from './chat-history.js'
 import { HistoryService } from './history.service.js'
 import type { ChatHistory } from './history.types.js'
@@ -27,6 +27,11 @@ export interface EviHistoryDeps {
   limits: { mediaSeconds: number; pageBytes: number }
   /** The server's signing key (src/shared/auth/signing-key.ts). */
   signingKey: string
+  /**
+   * S3_PRESIGNED_URLS: finished audio is linked straight from the bucket with this (the S3 store's
+   * presignedGetUrl); unset, the server serves it at a URL it signs.
+   */
+  presign?: Parameters<typeof presignedAudioLinks>[0]
   log: Logger
   now?: () => number
 }
@@ -54,10 +59,14 @@ export function createEviHistory(d: EviHistoryDeps): EviHistory {
       log: d.log,
       now,
     }),
-    reader: new HistoryService(d.db, signer, { pageBytes: d.limits.pageBytes }),
+    reader: new HistoryService(d.db, links(d, signer, now), { pageBytes: d.limits.pageBytes }),
     signer,
     blobs: d.blobs,
   }
+}
+
+function links(d: EviHistoryDeps, signer: AudioUrlSigner, now: () => number): AudioLinks {
+  return d.presign ? presignedAudioLinks(d.presign, now) : serverAudioLinks(signer)
 }
 
 export function eviHistoryJobs(d: EviHistoryDeps) {

@@ -6,9 +6,9 @@ import type { Kysely } from 'kysely'
 import { errors } from '../../../shared/http/errors.js'
 import { pageOffset } from '../../../shared/http/pagination.js'
 import type { Database, EviChatEventRow, EviChatRow } from '../../../shared/storage/database.js'
-import type { AudioUrlSigner } from './audio-url.js'
+import type { AudioLinks } from './audio-url.js'
 import * as repo from './history.repo.js'
-import { toReturnAudio, toReturnChat, toReturnChatEvent, toReturnChatGroup } from './history.mappers.js'
+import { audioComplete, toReturnAudio, toReturnChat, toReturnChatEvent, toReturnChatGroup } from './history.mappers.js'
 import type { ChatGroupQuery, ChatGroupsQuery, ChatsQuery, HistoryPageQuery } from './history.schemas.js'
 
 const paging = (q: HistoryPageQuery): repo.Paging => ({
@@ -31,7 +31,7 @@ const eventBytes = (e: EviChatEventRow) =>
 export class HistoryService {
   constructor(
     private readonly db: Kysely<Database>,
-    private readonly signer: AudioUrlSigner,
+    private readonly links: AudioLinks,
     private readonly limits: { pageBytes: number },
   ) {}
 
@@ -78,7 +78,14 @@ export class HistoryService {
   }
 
   async chatAudio(accountId: string, chatId: string, origin: string) {
-    return toReturnAudio(await this.chat(accountId, chatId), this.signer, origin)
+    return this.audio(await this.chat(accountId, chatId), origin)
+  }
+
+  private async audio(row: EviChatRow, origin: string) {
+    const link = audioComplete(row)
+      ? await this.links.link({ id: row.id, blobKey: row.audio_blob_key, filename: row.audio_filename ?? '' }, origin)
+      : undefined
+    return toReturnAudio(row, link)
   }
 
   async listGroups(accountId: string, q: ChatGroupsQuery) {
@@ -120,7 +127,7 @@ export class HistoryService {
       user_id: accountId,
       num_chats: group.num_chats,
       ...pageFields(q, chats.total),
-      audio_reconstructions_page: chats.rows.map((c) => toReturnAudio(c, this.signer, origin)),
+      audio_reconstructions_page: await Promise.all(chats.rows.map((c) => this.audio(c, origin))),
     }
   }
 
