@@ -11,6 +11,8 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/integration/**/*.test.ts', 'test/engines/**/*.test.ts'],
+          // PROSODIA_TEST_ENGINES=redis,s3: one Redis and one S3 server for the run, every app on them.
+          globalSetup: ['test/helpers/engines-setup.ts'],
           testTimeout: 60_000,
         },
       },

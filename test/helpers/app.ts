@@ -10,6 +10,7 @@ import type { NewAccount } from '../../src/shared/auth/accounts.service.js'
 import { openDb, type Db, type Dialect } from '../../src/shared/storage/db.js'
 import { migrateToLatest } from '../../src/shared/storage/migrate.js'
 import { freshDatabaseUrl } from './dialects.js'
+import { closeInspectors, engineConfig } from './engines.js'
 
 export interface TestApp {
   app: FastifyInstance
@@ -36,12 +37,15 @@ export interface TestAppOptions {
   logStream?: NodeJS.WritableStream
 }
 
-/** A config for one test file: its own data dir (blobs, scratch), removed by close(). */
+/**
+ * A config for one test file: its own data dir (blobs, scratch), removed by close(). With
+ * PROSODIA_TEST_ENGINES the run's Redis and S3 (prefixes of its own); `defaultEngines` pins them off.
+ */
 export function testConfig(overrides: TestAppOptions['config'] = {}): Config {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'prosodia-test-'))
   const base = loadConfig({ PROSODIA_DATA_DIR: dataDir, PROSODIA_TTS_THREADS: '1', PROSODIA_EXPRESSION_THREADS: '1' })
   const { limits, ...rest } = overrides
-  return Object.freeze({ ...base, ...rest, limits: Object.freeze({ ...base.limits, ...limits }) })
+  return Object.freeze({ ...base, ...engineConfig(), ...rest, limits: Object.freeze({ ...base.limits, ...limits }) })
 }
 
 export async function createTestApp(dialect: Dialect = 'sqlite', opts: TestAppOptions = {}): Promise<TestApp> {
@@ -70,6 +74,7 @@ export async function createTestApp(dialect: Dialect = 'sqlite', opts: TestAppOp
     close: async () => {
       await app.close()
       await rt.close()
+      await closeInspectors(rt)
       await db.close()
       await drop()
       rmSync(config.dataDir, { recursive: true, force: true })

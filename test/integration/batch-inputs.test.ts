@@ -7,6 +7,7 @@ import { strToU8, zipSync } from 'fflate'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestApp, type TestApp } from '../helpers/app.js'
 import { dialects } from '../helpers/dialects.js'
+import { queueJobs } from '../helpers/engines.js'
 import { expectPredictions } from '../helpers/expression-wire.js'
 import { waitForJob } from '../helpers/jobs.js'
 
@@ -285,12 +286,8 @@ describe.each(dialects())('batch inputs on %s', (dialect) => {
     const port = new URL(origin).port
     const refused = await run(guarded, { payload: { text: ['hi'], callback_url: `http://localhost:${port}/hook` } })
     expect(refused.job.state.status).toBe('COMPLETED')
-    const callbackJob = () =>
-      guarded.db.kysely
-        .selectFrom('queue_jobs')
-        .select(['state', 'attempts'])
-        .where('key', '=', `callback:${refused.job.job_id}`)
-        .executeTakeFirst()
+    const callbackJob = async () =>
+      (await queueJobs(guarded, 'expression.callback')).find((j) => j.key === `callback:${refused.job.job_id}`)
     while ((await callbackJob())?.state !== 'done') await new Promise((r) => setTimeout(r, 10))
     expect(await callbackJob()).toMatchObject({ attempts: 1 })
     expect(callbacks.some((c) => c.body.job_id === refused.job.job_id)).toBe(false)

@@ -5,12 +5,12 @@
 import { createHash } from 'node:crypto'
 import { request } from 'node:http'
 import net from 'node:net'
-import { existsSync, readdirSync, readFileSync } from 'node:fs'
-import path from 'node:path'
+import { buffer } from 'node:stream/consumers'
 import { strToU8, unzipSync, zipSync } from 'fflate'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestApp, listen, type TestApp } from '../helpers/app.js'
 import { dialects } from '../helpers/dialects.js'
+import { blobKeys } from '../helpers/engines.js'
 import { waitForJob } from '../helpers/jobs.js'
 
 interface Part {
@@ -69,8 +69,9 @@ describe.each(dialects())('batch limits and blob storage on %s', (dialect) => {
       payload,
       headers: { ...t.auth(), 'content-type': 'application/json' },
     })
-  const batchDir = () => path.join(t.config.blobDir, 'batch')
-  const jobDirs = () => (existsSync(batchDir()) ? readdirSync(batchDir()) : [])
+  // The jobs holding blobs (`batch/<job id>`), whichever store is in use (local dir or S3), temp files of
+  // unfinished writes included. Jobs, not keys: an earlier test's job may still be dropping its inputs.
+  const batchBlobs = async () => [...new Set((await blobKeys(t, 'batch')).map((k) => k.split('/')[1]))].sort()
   const jobCount = async () =>
     Number(
       (
@@ -104,8 +105,9 @@ describe.each(dialects())('batch limits and blob storage on %s', (dialect) => {
     expect(job.request.files).toEqual([{ filename: 'note.txt', content_type: 'text/plain', md5sum: md5 }])
     expect(job.state.status).toBe('COMPLETED')
     // Once COMPLETED, the job keeps its documents and drops its inputs (just after the status changes).
-    const left = () => readdirSync(path.join(batchDir(), id)).sort().join(',')
-    while (left() !== 'artifacts.zip,predictions.json') await new Promise((r) => setTimeout(r, 10))
+    const left = async () => (await blobKeys(t, `batch/${id}`)).join(',')
+    const want = `batch/${id}/artifacts.zip,batch/${id}/predictions.json`
+    while ((await left()) !== want) await new Promise((r) => setTimeout(r, 10))
     expect(await t.db.kysely.selectFrom('batch_uploads').selectAll().execute()).toEqual([])
     expect(worker).toBeDefined()
   })
@@ -126,7 +128,7 @@ describe.each(dialects())('batch limits and blob storage on %s', (dialect) => {
 
   it('answers 413 past the per-file cap, the per-request cap or the file count, keeping nothing', async () => {
     const jobsBefore = await jobCount()
-    const dirsBefore = jobDirs()
+    const blobsBefore = await batchBlobs()
     const file = (kb: number, name: string) => ({ name, data: Buffer.alloc(kb * 1024, 'a') })
     const perFile = await postMultipart(await multipart({}, [file(65, 'big.txt')]))
     expect(perFile.statusCode).toBe(413)
@@ -142,7 +144,7 @@ describe.each(dialects())('batch limits and blob storage on %s', (dialect) => {
     )
     expect(count.statusCode).toBe(413)
     expect(await jobCount()).toBe(jobsBefore)
-    expect(jobDirs()).toEqual(dirsBefore)
+    expect(await batchBlobs()).toEqual(blobsBefore)
   })
 
   it('answers 400, not 500, for a multipart body that ends without its closing boundary', async () => {
@@ -200,21 +202,21 @@ describe.each(dialects())('batch limits and blob storage on %s', (dialect) => {
       (_, i) => `--${B}\r\nContent-Disposition: form-data; name="f${i}"\r\n\r\nx\r\n`,
     )
     const body = `${fields.join('')}--${B}\r\nContent-Disposition: form-data; name="file"; filename="a.txt"\r\n\r\nhello\r\n--${B}--\r\n`
-    const dirs = jobDirs()
+    const blobs = await batchBlobs()
     const answer = await rawUpload(
       `POST /v0/batch/jobs HTTP/1.1\r\nHost: x\r\nX-Hume-Api-Key: ${t.alice.api_key}\r\n` +
         `Content-Type: multipart/form-data; boundary=${B}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
     )
     expect(answer).toMatch(/^HTTP\/1\.1 413/)
     expect(answer).toMatch(/at most 10 fields/)
-    expect(jobDirs()).toEqual(dirs)
+    expect(await batchBlobs()).toEqual(blobs)
   })
 
   it('refuses an upload that stops sending (PROSODIA_UPLOAD_IDLE_MS) and keeps nothing of it', async () => {
     const B = 'b0undary'
     // Declares 10,000 bytes, sends the start of a file, then nothing: the connection stays open.
     const head = `--${B}\r\nContent-Disposition: form-data; name="file"; filename="a.txt"\r\n\r\nthe beginning of a file`
-    const dirs = jobDirs()
+    const blobs = await batchBlobs()
     const answer = await rawUpload(
       `POST /v0/batch/jobs HTTP/1.1\r\nHost: x\r\nX-Hume-Api-Key: ${t.alice.api_key}\r\n` +
         `Content-Type: multipart/form-data; boundary=${B}\r\nContent-Length: 10000\r\n\r\n${head}`,
@@ -222,7 +224,7 @@ describe.each(dialects())('batch limits and blob storage on %s', (dialect) => {
     expect(answer).toMatch(/^HTTP\/1\.1 400/)
     expect(answer).toMatch(/no upload data for 300 ms/)
     // Neither the blob nor its temporary file remains.
-    expect(jobDirs()).toEqual(dirs)
+    expect(await batchBlobs()).toEqual(blobs)
   })
 
   it('stays up after refusing one file too many while that file is still arriving', async () => {
@@ -320,6 +322,7 @@ describe.each(dialects())('batch limits and blob storage on %s', (dialect) => {
     const files = unzipSync(new Uint8Array(zip.rawPayload))
     expect(Object.keys(files)).toEqual(['000-text/text.json'])
     expect(JSON.parse(Buffer.from(files['000-text/text.json']!).toString())).toEqual(preds[0]!.results.predictions[0])
-    expect(readFileSync(path.join(batchDir(), res.json().job_id, 'artifacts.zip')).equals(zip.rawPayload)).toBe(true)
+    const stored = await t.rt.blobs.get(`batch/${res.json().job_id}/artifacts.zip`)
+    expect(stored && (await buffer(stored)).equals(zip.rawPayload)).toBe(true)
   })
 })

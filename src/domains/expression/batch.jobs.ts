@@ -133,7 +133,8 @@ async function runInference(d: BatchJobDeps, jobId: string, stop: AbortSignal): 
   // work that cannot stop in between (one extraction, one transcription) is cut off a little later.
   const limitMs = d.limits.batchJobSeconds * 1000
   const deadline = Date.now() + limitMs
-  const overtime = AbortSignal.timeout(limitMs + Math.min(60_000, 5_000 + limitMs / 10))
+  // The grace also covers writing the partial results, which on S3 under load takes seconds.
+  const overtime = AbortSignal.timeout(limitMs + Math.min(60_000, 15_000 + limitMs / 10))
   const signal = AbortSignal.any([stop, overtime])
   await repo.markStarted(d.db, jobId, d.now())
   const request = JSON.parse(row.request) as InferenceRequest

@@ -11,6 +11,7 @@ import { WEBHOOK_MAX_ATTEMPTS, webhookSigningKey } from '../../../src/domains/ev
 import { loadSigningKey } from '../../../src/shared/auth/signing-key.js'
 import { createTestApp, type TestApp } from '../../helpers/app.js'
 import { dialects } from '../../helpers/dialects.js'
+import { queueJobs } from '../../helpers/engines.js'
 import { until } from '../../helpers/live-chat.js'
 
 interface Hit {
@@ -62,7 +63,11 @@ describe.each(dialects())('EVI webhooks on %s', (dialect) => {
     // Loopback, but not on the allow list: the SSRF guard must keep every request away from it.
     forbidden = await receiver('127.0.0.2', {})
     // What a receiver verifies with: the account's key, derived from the server's (kept in the data dir).
-    const serverKey = await loadSigningKey({ configured: t.config.evi.signingKey, dataDir: t.config.dataDir, db: t.db.kysely })
+    const serverKey = await loadSigningKey({
+      configured: t.config.evi.signingKey,
+      dataDir: t.config.dataDir,
+      db: t.db.kysely,
+    })
     key = webhookSigningKey(serverKey, t.alice.account_id)
   })
   afterAll(async () => {
@@ -75,13 +80,11 @@ describe.each(dialects())('EVI webhooks on %s', (dialect) => {
   const notify = (url: string, event: Parameters<TestApp['rt']['chatWebhooks']['notify']>[2], events = ALL) =>
     t.rt.chatWebhooks.notify(t.alice.account_id, [{ url, events }], event)
   const jobStates = async () =>
-    (
-      await t.db.kysely
-        .selectFrom('queue_jobs')
-        .select(['payload', 'state', 'attempts'])
-        .where('name', '=', 'evi.webhook')
-        .execute()
-    ).map((r) => ({ url: (JSON.parse(r.payload) as { url: string }).url, state: r.state, attempts: r.attempts }))
+    (await queueJobs(t, 'evi.webhook')).map((r) => ({
+      url: r.payload.url as string,
+      state: r.state,
+      attempts: r.attempts,
+    }))
   const jobFor = async (url: string) => (await jobStates()).find((j) => j.url === url)
 
   it('delivers chat_started, chat_ended and tool_call, signed, in the SDK shapes', async () => {

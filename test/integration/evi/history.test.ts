@@ -4,6 +4,7 @@ import type { ChatHistory } from '../../../src/domains/evi/history/history.types
 import { ChatGroupNotFoundError, ChatNotFoundError } from '../../../src/domains/evi/history/history.types.js'
 import { createTestApp, type TestApp } from '../../helpers/app.js'
 import { dialects } from '../../helpers/dialects.js'
+import { queueJobs } from '../../helpers/engines.js'
 
 const CONFIG_A = '1b60e1a0-cc59-424a-8d2c-189d354db3f3'
 const CONFIG_B = '2c71f2b1-dd6a-435b-9d3d-29ae465ec4f4'
@@ -267,12 +268,8 @@ describe.each(dialects())('EVI chat history routes on %s', (dialect) => {
     await h.endChat(alice, chatId, 'USER_ENDED', T0 + 402_000)
     const r = await get(`/v0/evi/chats/${chatId}`)
     expect(r.body).toMatchObject({ status: 'INACTIVITY_TIMEOUT', end_timestamp: T0 + 401_000 })
-    const jobs = await t.db.kysely
-      .selectFrom('queue_jobs')
-      .select(['payload'])
-      .where('name', '=', 'evi.audio_reconstruction')
-      .execute()
-    expect(jobs.filter((j) => JSON.parse(j.payload).chatId === chatId)).toHaveLength(1)
+    const jobs = await queueJobs(t, 'evi.audio_reconstruction')
+    expect(jobs.filter((j) => j.payload.chatId === chatId)).toHaveLength(1)
     expect((await get(`/v0/evi/chats/${chatId}/audio`)).body).toMatchObject({
       id: chatId,
       user_id: alice,

@@ -44,7 +44,7 @@ describe.each(dialects())('the app on the Redis queue, %s database', (dialect) =
     expect(job.state).toMatchObject({ status: 'COMPLETED', num_predictions: 1, num_errors: 0 })
     // The job went through Redis (BullMQ's completed set), not through the queue table. The handler marks
     // the batch job COMPLETED before the worker moves the queue job to BullMQ's completed set: poll.
-    await expect.poll(() => probe.zcard('prosodia:expression.inference:completed')).toBe(1)
+    await expect.poll(() => probe.zcard(`${t.config.redisPrefix}:expression.inference:completed`)).toBe(1)
     expect(await t.db.kysely.selectFrom('queue_jobs').select('id').execute()).toEqual([])
     const ready = await t.app.inject({ method: 'GET', url: '/readyz' })
     expect(ready.json()).toMatchObject({ checks: { queue: { status: 'ok' } } })
