@@ -5,17 +5,16 @@ import { createTestApp, type TestApp } from '../../helpers/app.js'
 import { tone, waitForAudio } from '../../helpers/chat-audio.js'
 import { dialects } from '../../helpers/dialects.js'
 import { parseMp3 } from '../../helpers/tts-audio.js'
-import { S3RVER_CREDENTIALS, startS3Server, type S3TestServer } from '../shared/s3-server.js'
+import { startS3Server, useS3rverCredentials, type S3TestServer } from '../shared/s3-server.js'
 
 describe.each(dialects())('reconstructed chat audio behind presigned S3 URLs, on %s', (dialect) => {
   let s3: S3TestServer
   let t: TestApp
-  const saved = { id: process.env.AWS_ACCESS_KEY_ID, secret: process.env.AWS_SECRET_ACCESS_KEY }
+  let restoreCredentials = () => {}
 
   beforeAll(async () => {
     s3 = await startS3Server()
-    process.env.AWS_ACCESS_KEY_ID = S3RVER_CREDENTIALS.accessKeyId
-    process.env.AWS_SECRET_ACCESS_KEY = S3RVER_CREDENTIALS.secretAccessKey
+    restoreCredentials = useS3rverCredentials()
     t = await createTestApp(dialect, {
       domains: ['evi'],
       workers: true,
@@ -26,12 +25,7 @@ describe.each(dialects())('reconstructed chat audio behind presigned S3 URLs, on
   afterAll(async () => {
     await t?.close()
     await s3?.close()
-    for (const [name, value] of [
-      ['AWS_ACCESS_KEY_ID', saved.id],
-      ['AWS_SECRET_ACCESS_KEY', saved.secret],
-    ] as const)
-      if (value === undefined) delete process.env[name]
-      else process.env[name] = value
+    restoreCredentials()
   })
 
   // (s3rver does not check query signatures, so a forged URL is not tested here; S3 itself refuses it.)

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { LocalBlobStore, createBlobStore } from '../../../src/shared/storage/blobs.js'
 import { S3BlobStore } from '../../../src/shared/storage/s3-blobs.js'
 import { describeBlobStoreContract } from './blob-store.contract.js'
-import { startS3Server, type S3TestServer } from './s3-server.js'
+import { startS3Server, useS3rverCredentials, type S3TestServer } from './s3-server.js'
 
 const MiB = 1024 * 1024
 
@@ -128,10 +128,8 @@ describe('S3 blob store specifics', () => {
   it('is what createBlobStore gives when the config has s3 (scratch copies under the data dir)', async () => {
     const dataDir = await mkdtemp(path.join(tmpdir(), 'blobs-data-'))
     const blobDir = path.join(dataDir, 'blobs')
-    const prev = { id: process.env.AWS_ACCESS_KEY_ID, secret: process.env.AWS_SECRET_ACCESS_KEY }
     // The configured store takes its credentials from the SDK's default chain, as in production.
-    process.env.AWS_ACCESS_KEY_ID = 'S3RVER'
-    process.env.AWS_SECRET_ACCESS_KEY = 'S3RVER'
+    const restoreCredentials = useS3rverCredentials()
     try {
       const store = createBlobStore({ blobDir, dataDir, s3: s3.config('made') })
       await store.put('k/v.txt', 'configured')
@@ -141,10 +139,7 @@ describe('S3 blob store specifics', () => {
       await file.release()
       expect(await files(dataDir)).toEqual([])
     } finally {
-      process.env.AWS_ACCESS_KEY_ID = prev.id
-      process.env.AWS_SECRET_ACCESS_KEY = prev.secret
-      if (prev.id === undefined) delete process.env.AWS_ACCESS_KEY_ID
-      if (prev.secret === undefined) delete process.env.AWS_SECRET_ACCESS_KEY
+      restoreCredentials()
       await rm(dataDir, { recursive: true, force: true })
     }
   })

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestApp, type TestApp } from '../../helpers/app.js'
 import { dialects } from '../../helpers/dialects.js'
 import { waitForJob } from '../../helpers/jobs.js'
-import { S3RVER_CREDENTIALS, startS3Server, type S3TestServer } from './s3-server.js'
+import { startS3Server, useS3rverCredentials, type S3TestServer } from './s3-server.js'
 
 async function files(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true }).catch(() => [])
@@ -29,25 +29,19 @@ async function multipart(json: unknown, file: { name: string; data: Buffer }) {
 describe.each(dialects())('blobs on S3, the app on %s', (dialect) => {
   let s3: S3TestServer
   let t: TestApp
-  const env = { id: process.env.AWS_ACCESS_KEY_ID, secret: process.env.AWS_SECRET_ACCESS_KEY }
+  let restoreCredentials = () => {}
 
   beforeAll(async () => {
     s3 = await startS3Server()
     // As in production, the store finds its credentials in the environment (the SDK's default
     // chain), in the main thread and in the worker threads started after this.
-    process.env.AWS_ACCESS_KEY_ID = S3RVER_CREDENTIALS.accessKeyId
-    process.env.AWS_SECRET_ACCESS_KEY = S3RVER_CREDENTIALS.secretAccessKey
+    restoreCredentials = useS3rverCredentials()
     t = await createTestApp(dialect, { workers: true, config: { s3: s3.config('prosodia') } })
   })
   afterAll(async () => {
     await t?.close()
     await s3?.close()
-    for (const [name, value] of [
-      ['AWS_ACCESS_KEY_ID', env.id],
-      ['AWS_SECRET_ACCESS_KEY', env.secret],
-    ] as const)
-      if (value === undefined) delete process.env[name]
-      else process.env[name] = value
+    restoreCredentials()
   })
 
   it('runs a batch job end to end with its upload, predictions and artifacts in the bucket', async () => {

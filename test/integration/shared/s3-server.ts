@@ -19,6 +19,24 @@ import { tempDir } from '../../helpers/temp.js'
 /** s3rver's fixed account; the AWS SDK signs with it like with any other key. */
 export const S3RVER_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' }
 
+/**
+ * Puts s3rver's credentials where production stores find theirs, the environment (the AWS SDK's
+ * default chain; worker threads started afterwards inherit it); the returned function restores it.
+ */
+export function useS3rverCredentials(): () => void {
+  const saved = {
+    AWS_ACCESS_KEY_ID: process.env.AWS_ACCESS_KEY_ID,
+    AWS_SECRET_ACCESS_KEY: process.env.AWS_SECRET_ACCESS_KEY,
+  }
+  process.env.AWS_ACCESS_KEY_ID = S3RVER_CREDENTIALS.accessKeyId
+  process.env.AWS_SECRET_ACCESS_KEY = S3RVER_CREDENTIALS.secretAccessKey
+  return () => {
+    for (const [name, value] of Object.entries(saved))
+      if (value === undefined) delete process.env[name]
+      else process.env[name] = value
+  }
+}
+
 interface KoaContext {
   method: string
   path: string
