@@ -1,4 +1,5 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { QueueUnavailableError } from '../queue/queue.js'
 import { PoolBusyError } from '../workers/pool.js'
 import { ApiError, errors, reasonPhrase, type ValidationIssue } from './errors.js'
 
@@ -136,7 +137,9 @@ export function installErrorHandling(app: FastifyInstance): void {
         ? err
         : err instanceof PoolBusyError
           ? errors.unavailable('The server is busy; retry shortly')
-          : fromFastifyError(err, request)
+          : err instanceof QueueUnavailableError
+            ? errors.unavailable('The job queue cannot be reached right now; retry shortly')
+            : fromFastifyError(err, request)
     // A client that hung up cancels its work; what fails after that is no server fault.
     if (error.status >= 500 && (request.raw.destroyed || reply.raw.destroyed))
       request.log.info({ err: error.cause ?? err }, 'request abandoned by the client')

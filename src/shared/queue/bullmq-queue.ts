@@ -22,13 +22,15 @@ import { Job, Queue as BullQueueClient, Worker, type JobsOptions } from 'bullmq'
 import { Redis } from 'ioredis'
 import type { Logger } from 'pino'
 import { CommitTracker, isTransaction } from './bullmq-commit.js'
-import type { ClaimedJob, EnqueueOptions, JobMap, Queue } from './queue.js'
+import { QueueUnavailableError, type ClaimedJob, type EnqueueOptions, type JobMap, type Queue } from './queue.js'
 
 export interface BullQueueOptions {
   /** Key prefix in Redis (several deployments can share one server). */
   prefix?: string
   /** How often a claiming process looks for jobs whose lock expired (a dead worker's), ms. */
   stalledCheckMs?: number
+  /** How long an enqueue waits for Redis before it fails with QueueUnavailableError, ms. */
+  enqueueTimeoutMs?: number
   /** How long a job enqueued under a transaction waits for the commit before it would run anyway, ms. */
   commitHoldMs?: number
   /** How long finished jobs stay (their dedupe keys with them), seconds. */
@@ -44,6 +46,7 @@ const DEFAULTS = {
   prefix: 'prosodia',
   stalledCheckMs: 5_000,
   commitHoldMs: 60_000,
+  enqueueTimeoutMs: 5_000,
   keepCompletedSeconds: 7 * 86_400,
   keepDeadSeconds: 30 * 86_400,
   keepJobs: 100_000,
@@ -89,6 +92,24 @@ export class BullQueue<M extends JobMap> implements Queue<M> {
     })
   }
 
+  private async bounded<T>(work: () => Promise<T>): Promise<T> {
+    let timer: NodeJS.Timeout | undefined
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () =>
+          reject(
+            new QueueUnavailableError(`the job queue (Redis) did not answer within ${this.o.enqueueTimeoutMs} ms`),
+          ),
+        this.o.enqueueTimeoutMs,
+      )
+    })
+    try {
+      return await Promise.race([work(), deadline])
+    } finally {
+      clearTimeout(timer)
+    }
+  }
+
   /** A connection BullMQ accepts for its workers (they block, so no per-request retry limit). */
   static connect(url: string): Redis {
     return new Redis(url, { maxRetriesPerRequest: null })
@@ -118,8 +139,13 @@ export class BullQueue<M extends JobMap> implements Queue<M> {
       removeOnFail: { age: this.o.keepDeadSeconds, count: this.o.keepJobs },
     }
     // A dedupe key already taken leaves that job as it is; only a job added here is ours to hold or drop.
-    const existed = opts.key !== undefined && (await this.redis.exists(q.toKey(jobId))) === 1
-    const job = await q.add(name, payload, jobOpts)
+    // Bounded: the shared connection waits for Redis indefinitely (BullMQ's workers need that), but a
+    // request must not hold its database transaction open through a Redis outage. Should the add still
+    // reach Redis after this gives up, its transaction has rolled back and the job finds no data to run.
+    const { existed, job } = await this.bounded(async () => {
+      const existed = opts.key !== undefined && (await this.redis.exists(q.toKey(jobId))) === 1
+      return { existed, job: await q.add(name, payload, jobOpts) }
+    })
     if (underTx && !existed) {
       const due = Date.now() + delay
       this.commits.hold(opts.tx!, {

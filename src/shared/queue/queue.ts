@@ -30,6 +30,14 @@ export interface ClaimedJob<M extends JobMap, K extends keyof M = keyof M> {
   maxAttempts: number
 }
 
+/** The queue's store cannot take a job now (Redis unreachable): the request answers 503 and may be retried. */
+export class QueueUnavailableError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options)
+    this.name = 'QueueUnavailableError'
+  }
+}
+
 export interface Queue<M extends JobMap> {
   enqueue<K extends keyof M & string>(name: K, payload: M[K], opts?: EnqueueOptions): Promise<string>
   /** Leases the next runnable job (new, due for retry, or whose lease expired). */

@@ -49,4 +49,32 @@ describe.each(dialects())('the app on the Redis queue, %s database', (dialect) =
     const ready = await t.app.inject({ method: 'GET', url: '/readyz' })
     expect(ready.json()).toMatchObject({ checks: { queue: { status: 'ok' } } })
   })
+  it('answers 503 within the enqueue deadline while Redis does not answer, leaving no half-made job', async () => {
+    const jobs = () => t.db.kysely.selectFrom('batch_jobs').select('id').execute()
+    const before = (await jobs()).length
+    // Redis holds every other client's commands for 8 s: an outage as the API sees it.
+    await probe.call('CLIENT', 'PAUSE', '8000', 'ALL')
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/v0/batch/jobs',
+      payload: { text: ['Held up.'] },
+      headers: t.auth(),
+    })
+    expect(res.statusCode, res.body).toBe(503)
+    expect(res.json()).toMatchObject({ message: expect.stringMatching(/job queue cannot be reached/) })
+    // The enqueue deadline (5 s) ended the request (without it the request would have waited out the
+    // pause and succeeded); its transaction rolled back.
+    expect((await jobs()).length).toBe(before)
+    // Once Redis answers again, so does the queue.
+    await probe.call('CLIENT', 'UNPAUSE')
+    const again = await t.app.inject({
+      method: 'POST',
+      url: '/v0/batch/jobs',
+      payload: { text: ['Back again.'] },
+      headers: t.auth(),
+    })
+    expect(again.statusCode, again.body).toBe(200)
+    const job = await waitForJob(t.app, again.json().job_id as string, t.auth(), { timeoutMs: 30_000 })
+    expect(job.state.status).toBe('COMPLETED')
+  })
 })
