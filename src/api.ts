@@ -2,5 +2,7 @@
 // processes on the same database and blob store.
 import { configOrExit } from './config.js'
 import { serve } from './server.js'
+import { startOrExit } from './shutdown.js'
 
-await serve(configOrExit(process.env), { workers: false })
+const config = configOrExit(process.env)
+await startOrExit(() => serve(config, { workers: false }))

@@ -26,6 +26,7 @@ import { installAuth, redactUrl } from './shared/http/auth.js'
 import { installErrorHandling, sendError } from './shared/http/error-handler.js'
 import { ApiError, errors } from './shared/http/errors.js'
 import { installJsonParser } from './shared/http/json-parser.js'
+import { REDACTED_LOG_PATHS } from './shared/log-redaction.js'
 import { installMetrics } from './shared/http/metrics.js'
 import { Metrics } from './shared/http/metrics-registry.js'
 import { registerReadinessRoute, type ReadinessCheck, type ReadinessOptions } from './shared/http/readiness.js'
@@ -110,7 +111,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       : {
           level: deps.logger?.level ?? config.logLevel,
           ...(deps.logger?.stream ? { stream: deps.logger.stream } : {}),
-          redact: ['req.headers["x-hume-api-key"]', 'req.headers.authorization'],
+          redact: REDACTED_LOG_PATHS,
           serializers: {
             // Sockets carry credentials in the query string; keep them out of the logs.
             req: (req) => ({ method: req.method, url: redactUrl(req.url) }),

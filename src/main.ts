@@ -1,5 +1,7 @@
 // `npm start`: the HTTP API and the queue workers in one process, on the embedded defaults.
 import { configOrExit } from './config.js'
 import { serve } from './server.js'
+import { startOrExit } from './shutdown.js'
 
-await serve(configOrExit(process.env), { workers: true })
+const config = configOrExit(process.env)
+await startOrExit(() => serve(config, { workers: true }))

@@ -52,6 +52,7 @@ import { createBlobStore, type BlobStore } from './shared/storage/blobs.js'
 import { databaseUrlFor, openDb, type Db } from './shared/storage/db.js'
 import { migrateToLatest } from './shared/storage/migrate.js'
 import { processScratchDir } from './shared/storage/scratch.js'
+import { REDACTED_LOG_PATHS } from './shared/log-redaction.js'
 import { createInlinePool } from './shared/workers/inline-pool.js'
 import { createWorkerPool, type WorkerPool } from './shared/workers/pool.js'
 import workerTasks, { type ThreadData } from './worker-tasks.js'
@@ -134,7 +135,7 @@ function pool(
 }
 
 export async function createRuntime(config: Config, opts: RuntimeOptions = {}): Promise<Runtime> {
-  const log = opts.log ?? pino({ level: config.logLevel })
+  const log = opts.log ?? pino({ level: config.logLevel, redact: REDACTED_LOG_PATHS })
   const db = opts.db ?? openDb(databaseUrlFor(config))
   if (!opts.db) await migrateToLatest(db)
   // A scratch dir of this process's own: what a killed process leaves is removed at the next start.

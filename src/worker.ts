@@ -5,10 +5,10 @@ import { VERSION } from './app.js'
 import { configOrExit } from './config.js'
 import { createRuntime } from './runtime.js'
 import { buildOpsServer } from './shared/http/ops-server.js'
-import { onShutdown } from './shutdown.js'
+import { onShutdown, startOrExit } from './shutdown.js'
 
 const config = configOrExit(process.env)
-const runtime = await createRuntime(config, { warm: ['batch'] })
+const runtime = await startOrExit(() => createRuntime(config, { warm: ['batch'] }))
 const ops =
   config.metricsPort === undefined
     ? undefined
@@ -21,7 +21,7 @@ const ops =
         version: VERSION,
       })
 const worker = runtime.startWorkers()
-if (ops) await ops.listen({ host: config.host, port: config.metricsPort })
+if (ops) await startOrExit(() => ops.listen({ host: config.host, port: config.metricsPort }))
 runtime.log.info(
   {
     jobs: worker.names,

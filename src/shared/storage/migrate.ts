@@ -9,7 +9,9 @@ export async function migrateToLatest(db: Db): Promise<void> {
   const migrator = new Migrator({ db: db.kysely, provider, migrationTableName: 'prosodia_migrations' })
   const { error, results } = await migrator.migrateToLatest()
   if (error) {
-    const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown'
-    throw new Error(`migration ${failed} failed`, { cause: error })
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName
+    // No migration ran: the database itself could not be reached or read (address, password, permissions).
+    const what = failed ? `migration ${failed} failed` : 'cannot open the database'
+    throw new Error(`${what}: ${(error as Error).message}`, { cause: error })
   }
 }
