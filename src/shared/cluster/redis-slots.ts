@@ -80,10 +80,9 @@ export class RedisSlots implements AccountSlots {
     return `${this.o.prefix}:slots:${this.name}:${accountId}`
   }
 
-  async tryAcquire(accountId: string): Promise<Release | undefined> {
+  private semaphore(key: string, onLost: () => void): AccountSemaphore {
     const { lockTimeoutMs, commandTimeoutMs, log } = this.o
-    const key = this.key(accountId)
-    const sem = new AccountSemaphore(
+    return new AccountSemaphore(
       this.redis,
       key,
       this.max,
@@ -94,27 +93,60 @@ export class RedisSlots implements AccountSlots {
         acquireTimeout: commandTimeoutMs,
         retryInterval: 0,
         // A third of the timeout: two refreshes may be late before the slot is at risk.
-        refreshInterval: Math.max(1, Math.round(lockTimeoutMs / 3)),
-        onLockLost: (err) => log.warn({ err, key }, 'cluster: a held slot expired (Redis unreachable for too long?)'),
+        refreshInterval: this.refreshMs,
+        onLockLost: () => onLost(),
       },
       log,
     )
-    const acquiring = sem.tryAcquire()
+  }
+
+  private get refreshMs(): number {
+    return Math.max(1, Math.round(this.o.lockTimeoutMs / 3))
+  }
+
+  async tryAcquire(accountId: string): Promise<Release | undefined> {
+    const { commandTimeoutMs, log } = this.o
+    const key = this.key(accountId)
+    let released = false
+    // A slot is lost when Redis forgot it (restarted empty, failed over) or was away past the lock
+    // timeout while its holder still runs: the holder takes one back, so the account's count is true
+    // again; if the account filled up meanwhile, this holder runs over the limit until it ends (logged).
+    const regain = async () => {
+      log.warn({ key }, 'cluster: a held slot was lost (Redis restarted or was away too long); taking it back')
+      while (!released) {
+        const next = this.semaphore(key, () => void regain())
+        try {
+          const ok = await withDeadline(next.tryAcquire(), commandTimeoutMs, `taking back a ${this.name} slot`)
+          if (!ok) {
+            log.warn({ key }, 'cluster: a lost slot could not be taken back (the account is at its limit)')
+            return
+          }
+          if (released) void next.release().catch(() => {})
+          else current = next
+          return
+        } catch {
+          await new Promise((r) => setTimeout(r, this.refreshMs).unref())
+        }
+      }
+    }
+    let current = this.semaphore(key, () => void regain())
+    const first = current
+    const acquiring = first.tryAcquire()
     let ok: boolean
     try {
       ok = await withDeadline(acquiring, commandTimeoutMs, `taking a ${this.name} slot`)
     } catch (err) {
       // Given up on: a late success must not hold (and keep refreshing) a slot nobody uses.
-      void acquiring.then((late) => (late ? sem.release() : undefined)).catch(() => {})
+      released = true
+      void acquiring.then((late) => (late ? first.release() : undefined)).catch(() => {})
       log.warn({ err, key }, 'cluster: taking a slot failed')
       throw err
     }
     if (!ok) return undefined
-    let released = false
     return () => {
       if (released) return
       released = true
-      sem.release().catch((err: unknown) => log.warn({ err, key }, 'cluster: releasing a slot failed (it expires)'))
+      current.release().catch((err: unknown) => log.warn({ err, key }, 'cluster: releasing a slot failed (it expires)'))
     }
   }
 

@@ -57,6 +57,32 @@ describe('RedisSlots', () => {
     await expect.poll(() => a.held('alice')).toBe(0)
   })
 
+  it('takes back a slot Redis forgot (restarted empty) while its holder runs, unless the account filled up', async () => {
+    const probe = connect()
+    const a = slots(connect(), 1)
+    const b = slots(connect(), 1)
+    const ra = await a.tryAcquire('carol')
+    expect(ra).toBeTypeOf('function')
+    await probe.flushall()
+    expect(await b.held('carol')).toBe(0)
+    // The holder's next refresh finds its slot gone and takes it back: the account is full again.
+    await expect.poll(() => b.held('carol'), { timeout: 5_000 }).toBe(1)
+    expect(await b.tryAcquire('carol')).toBeUndefined()
+    ra!()
+    await expect.poll(() => b.held('carol')).toBe(0)
+
+    // Forgotten again, and another node takes the only slot first: the holder cannot take it back.
+    const again = await a.tryAcquire('carol')
+    await probe.flushall()
+    const rb = await b.tryAcquire('carol')
+    expect(rb).toBeTypeOf('function')
+    await sleep(LOCK_MS)
+    expect(await b.held('carol')).toBe(1)
+    again!()
+    rb!()
+    await expect.poll(() => b.held('carol')).toBe(0)
+  })
+
   it('keeps a running holder slot past the lock timeout; a dead one is free after it', async () => {
     const live = slots(connect(), 2)
     const deadConn = connect({ maxRetriesPerRequest: 0 })
