@@ -149,14 +149,14 @@ export function registerConnectSocket(
       // The chat ended during the handshake (a remote chat's stand-in learns it when it subscribes).
       const chat = seen?.remote ? seen : o.liveChats.get(req.accountId, (req.params as { chat_id: string }).chat_id)
       if (!chat) return socket.close(1000, 'the chat has ended')
-      // Following starts once the socket holds its slot (on several nodes that takes a round trip to
-      // Redis, during which the socket reads nothing, so no message can come before the connection).
-      let conn: ControlConnection | undefined
-      void watch.admitted.then((ok) => {
-        if (ok) conn = new ControlConnection(socket, chat, o.limits, req.log, req.id, watch)
-      })
+      // Following starts at once: a client that opens /connect and then drives the chat (POST /send)
+      // sees every message from the first. What it sends waits until the socket holds its slot (on
+      // several nodes a round trip to Redis); a socket refused a slot is closed, which unsubscribes it.
+      const conn = new ControlConnection(socket, chat, o.limits, req.log, req.id, watch)
+      let admitted = false
+      void watch.admitted.then((ok) => (admitted = ok))
       socket.on('message', (data, isBinary) => {
-        if (!conn || !watch.message()) return
+        if (!admitted || !watch.message()) return
         if (isBinary) return conn.onBinary()
         conn.onMessage(data.toString())
       })
