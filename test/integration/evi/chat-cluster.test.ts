@@ -37,6 +37,23 @@ describe.each(dialects())('EVI chats across two nodes (%s)', (dialect) => {
       payload: { name: 'cluster-chat', ...QUIET_CONFIG },
     })
     configId = (res.json() as { id: string }).id
+    // A first chat on each node pays its one-time costs (speech models, live ASR, the cluster's
+    // Redis connections) here, with no handshake deadline: the SDK gives a handshake 4 s, which a
+    // cold node on a loaded CI machine can miss.
+    for (const node of [c.a, c.b]) {
+      const ws = new WebSocket(`${node.baseUrl.replace('http', 'ws')}/v0/evi/chat?api_key=${c.bob.api_key}`)
+      await new Promise<void>((resolve, reject) => {
+        ws.on('message', (data) => {
+          if ((JSON.parse(String(data)) as { type: string }).type === 'chat_metadata') resolve()
+        })
+        ws.once('error', reject)
+      })
+      const closed = new Promise((r) => ws.once('close', r))
+      ws.close()
+      await closed
+    }
+    const bobsChats = c.a.rt.slots('evi-chats', 1)
+    await until(async () => (await bobsChats.held(c.bob.account_id)) === 0, 10_000, 'the warm-up chats to end')
   })
   afterAll(async () => {
     await c?.close()
