@@ -9,7 +9,7 @@
 import { randomUUID } from 'node:crypto'
 import type { Redis } from 'ioredis'
 import type { Logger } from 'pino'
-import { withDeadline } from './redis-slots.js'
+import { withDeadline } from '../deadline.js'
 
 /** Requests this node may be waiting on at once (each is an HTTP request or a socket message). */
 export const MAX_PENDING_REQUESTS = 10_000

@@ -8,6 +8,7 @@
 import type { Redis } from 'ioredis'
 import type { Logger } from 'pino'
 import { Semaphore, type LockOptions } from 'redis-semaphore'
+import { withDeadline } from '../deadline.js'
 import type { AccountSlots, Release, SlotsFactory } from './slots.js'
 
 export interface RedisSlotsOptions {
@@ -49,23 +50,6 @@ class AccountSemaphore extends Semaphore {
       return true
     }
   }
-}
-
-export class DeadlineError extends Error {
-  constructor(what: string, ms: number) {
-    super(`${what}: Redis did not answer within ${ms} ms`)
-    this.name = 'DeadlineError'
-  }
-}
-
-/** `p`, or a DeadlineError after `ms` (the shared connection queues commands while Redis is away). */
-export function withDeadline<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new DeadlineError(what, ms)), ms)
-    timer.unref()
-  })
-  return Promise.race([p, late]).finally(() => clearTimeout(timer))
 }
 
 export class RedisSlots implements AccountSlots {

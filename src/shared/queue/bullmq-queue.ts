@@ -21,6 +21,7 @@ import { randomUUID } from 'node:crypto'
 import { Job, Queue as BullQueueClient, Worker, type JobsOptions } from 'bullmq'
 import { Redis } from 'ioredis'
 import type { Logger } from 'pino'
+import { DeadlineError, withDeadline } from '../deadline.js'
 import { CommitTracker, isTransaction } from './bullmq-commit.js'
 import { QueueUnavailableError, type ClaimedJob, type EnqueueOptions, type JobMap, type Queue } from './queue.js'
 
@@ -93,20 +94,11 @@ export class BullQueue<M extends JobMap> implements Queue<M> {
   }
 
   private async bounded<T>(work: () => Promise<T>): Promise<T> {
-    let timer: NodeJS.Timeout | undefined
-    const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () =>
-          reject(
-            new QueueUnavailableError(`the job queue (Redis) did not answer within ${this.o.enqueueTimeoutMs} ms`),
-          ),
-        this.o.enqueueTimeoutMs,
-      )
-    })
     try {
-      return await Promise.race([work(), deadline])
-    } finally {
-      clearTimeout(timer)
+      return await withDeadline(work(), this.o.enqueueTimeoutMs, 'the job queue (Redis)')
+    } catch (err) {
+      if (err instanceof DeadlineError) throw new QueueUnavailableError(err.message, { cause: err })
+      throw err
     }
   }
 

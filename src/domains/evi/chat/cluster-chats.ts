@@ -16,7 +16,7 @@
 import type { Redis } from 'ioredis'
 import type { Logger } from 'pino'
 import { NoAnswerError, type ClusterBus } from '../../../shared/cluster/bus.js'
-import { withDeadline } from '../../../shared/cluster/redis-slots.js'
+import { withDeadline } from '../../../shared/deadline.js'
 import type { AccountSlots, Release } from '../../../shared/cluster/slots.js'
 import { errors } from '../../../shared/http/errors.js'
 import { ControlMessageError, LiveChats, type LiveChat } from './live-chats.js'
