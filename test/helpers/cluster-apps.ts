@@ -1,6 +1,6 @@
 /**
  * Two API nodes in one test process, as behind a load balancer: each its own runtime and app on its
- * own port, sharing one database (a fresh PostgreSQL database, or one SQLite file) and one
+ * own port, sharing one database (a fresh PostgreSQL database, or one SQLite connection) and one
  * redis-server of the test file's own (REDIS_URL), so per-account limits and the EVI control plane
  * must work through Redis. `startNode` adds a node on an existing database URL.
  */
@@ -46,9 +46,17 @@ export interface TestCluster {
 }
 
 /** An API node on an existing, migrated database; listening on an ephemeral port. */
-export async function startNode(dbUrl: string, config: Config, o: NodeOptions = {}): Promise<ClusterNode> {
-  const db = openDb(dbUrl)
-  const rt = await createRuntime(config, { db, log: pino({ level: 'silent' }), ...o.runtime })
+export async function startNode(
+  dbUrl: string,
+  config: Config,
+  o: NodeOptions & { sharedDb?: Db } = {},
+): Promise<ClusterNode> {
+  const db = o.sharedDb ?? openDb(dbUrl)
+  const rt = await createRuntime(config, {
+    db,
+    log: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
+    ...o.runtime,
+  })
   await rt.warmed
   const app = await buildApp({ ...appDeps(rt, o.domains), logger: false })
   const baseUrl = await listen(app)
@@ -60,7 +68,7 @@ export async function startNode(dbUrl: string, config: Config, o: NodeOptions = 
     close: async () => {
       await app.close()
       await rt.close()
-      await db.close()
+      if (!o.sharedDb) await db.close()
     },
   }
 }
@@ -79,9 +87,14 @@ export async function startTestCluster(
       : { url: `sqlite:${path.join(config.dataDir, 'cluster.db')}`, drop: async () => {} }
   const setup = openDb(url)
   await migrateToLatest(setup)
-  await setup.close()
-  const a = await startNode(url, config, o)
-  const b = await startNode(url, config, o)
+  // Two nodes in one process cannot each hold a connection to one SQLite file: better-sqlite3 waits
+  // for the file's lock synchronously, so one node's wait blocks the event loop the other node needs
+  // to commit, until SQLITE_BUSY. Separate processes do not have this problem; here both nodes share
+  // one connection, as one process would.
+  const sharedDb = dialect === 'sqlite' ? setup : undefined
+  if (!sharedDb) await setup.close()
+  const a = await startNode(url, config, { ...o, sharedDb })
+  const b = await startNode(url, config, { ...o, sharedDb })
   const alice = await a.rt.accounts.create('alice')
   const bob = await a.rt.accounts.create('bob')
   return {
@@ -95,6 +108,7 @@ export async function startTestCluster(
     auth: (who = 'alice') => ({ 'x-hume-api-key': (who === 'alice' ? alice : bob).api_key }),
     close: async () => {
       await Promise.all([a.close(), b.close()])
+      await sharedDb?.close()
       await redis.stop()
       await drop()
       rmSync(config.dataDir, { recursive: true, force: true })

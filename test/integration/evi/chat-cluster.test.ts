@@ -40,20 +40,25 @@ describe.each(dialects())('EVI chats across two nodes (%s)', (dialect) => {
     // A first chat on each node pays its one-time costs (speech models, live ASR, the cluster's
     // Redis connections) here, with no handshake deadline: the SDK gives a handshake 4 s, which a
     // cold node on a loaded CI machine can miss.
+    // Bob may hold one chat, so each warm-up waits for the previous one's slot to be given back (the
+    // server releases it after the chat's history is written, a moment after the socket closes).
+    const bobsChats = c.a.rt.slots('evi-chats', 1)
     for (const node of [c.a, c.b]) {
       const ws = new WebSocket(`${node.baseUrl.replace('http', 'ws')}/v0/evi/chat?api_key=${c.bob.api_key}`)
+      const closed = new Promise((r) => ws.once('close', r))
       await new Promise<void>((resolve, reject) => {
         ws.on('message', (data) => {
-          if ((JSON.parse(String(data)) as { type: string }).type === 'chat_metadata') resolve()
+          const msg = JSON.parse(String(data)) as { type: string; message?: string }
+          if (msg.type === 'chat_metadata') resolve()
+          if (msg.type === 'error') reject(new Error(`warm-up chat refused: ${msg.message}`))
         })
         ws.once('error', reject)
+        ws.once('close', (code) => reject(new Error(`warm-up chat closed (${code}) before chat_metadata`)))
       })
-      const closed = new Promise((r) => ws.once('close', r))
       ws.close()
       await closed
+      await until(async () => (await bobsChats.held(c.bob.account_id)) === 0, 30_000, 'the warm-up chat to end')
     }
-    const bobsChats = c.a.rt.slots('evi-chats', 1)
-    await until(async () => (await bobsChats.held(c.bob.account_id)) === 0, 10_000, 'the warm-up chats to end')
   })
   afterAll(async () => {
     await c?.close()
