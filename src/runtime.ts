@@ -13,6 +13,7 @@ import { StreamService } from './domains/expression/stream/stream.service.js'
 import type { ChatDeps } from './domains/evi/chat/chat.deps.js'
 import { createChatDeps } from './domains/evi/chat/chat.module.js'
 import { ClusterLiveChats, type ClusterChatsOptions } from './domains/evi/chat/cluster-chats.js'
+import { OrphanSweep } from './domains/evi/chat/orphan-chats.js'
 import { LiveChats } from './domains/evi/chat/live-chats.js'
 import { routeAiSdkWarnings } from './domains/evi/llm/warnings.js'
 import {
@@ -79,7 +80,11 @@ export interface RuntimeOptions {
   /** EVI chat timings (tests shorten the config's timeouts, which are at least 30 s). */
   evi?: { timeoutScale?: number }
   /** With REDIS_URL: how soon a dead node's slots and chats expire, and other timings (tests shorten them). */
-  cluster?: ClusterTimings & Pick<ClusterChatsOptions, 'entryTtlMs' | 'requestTimeoutMs' | 'livenessMs'>
+  cluster?: ClusterTimings &
+    Pick<ClusterChatsOptions, 'entryTtlMs' | 'requestTimeoutMs' | 'livenessMs' | 'closingWaitMs'> & {
+      /** Between two sweeps for chats whose node died, ms (default: a registry entry's lifetime). */
+      orphanSweepMs?: number
+    }
 }
 
 export interface Runtime {
@@ -276,6 +281,15 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}): 
           ...opts.cluster,
         })
       : new LiveChats()
+  const orphanSweep =
+    liveChats instanceof ClusterLiveChats
+      ? new OrphanSweep({
+          history: eviHistory.chats,
+          live: liveChats,
+          log: clusterLog,
+          everyMs: opts.cluster?.orphanSweepMs ?? opts.cluster?.entryTtlMs ?? 30_000,
+        })
+      : undefined
   // Chats left ACTIVE by a process that died mid-chat: none can still be running past the longest chat.
   const stale = await eviHistory.chats.endStaleChats(Date.now() - (limits.eviChatSeconds + 300) * 1000)
   if (stale > 0) log.warn({ chats: stale }, 'evi: ended chats left active by a stopped process (status ERROR)')
@@ -367,6 +381,7 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}): 
       log.info({ ms: Date.now() - t0 }, 'queue workers stopped')
       // Chats closed by the HTTP server's shutdown are still writing their history and recordings.
       await liveChats.settled()
+      await orphanSweep?.stop()
       await liveChats.close()
       await cluster.close()
       await bull?.close()

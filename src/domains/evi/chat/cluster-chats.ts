@@ -12,6 +12,10 @@
  *   asked ('evi.watch') and only while someone receives them, so a chat nobody follows costs nothing.
  * - Chat slots per account are the cluster's (redis-slots.ts), so PROSODIA_EVI_MAX_CHATS_PER_ACCOUNT
  *   holds across nodes.
+ * - `${prefix}:evi:closing:${chatGroupId}` stands while a chat of the group that ended on this node
+ *   writes its end, so a client resuming the group on another node waits for it instead of being
+ *   refused as "still active"; it expires like a registry entry if the node dies meanwhile.
+ * - `unregistered` tells the orphan sweep (orphan-chats.ts) which ACTIVE chats no node runs.
  */
 import type { Redis } from 'ioredis'
 import type { Logger } from 'pino'
@@ -36,6 +40,8 @@ export interface ClusterChatsOptions {
   livenessMs?: number
   /** Longest wait for a Redis command, ms (default 5 s). */
   commandTimeoutMs?: number
+  /** Longest wait, when a chat group is resumed, for its last chat on another node to finish closing, ms (default 10 s). */
+  closingWaitMs?: number
 }
 
 interface Entry {
@@ -67,7 +73,7 @@ export class ClusterLiveChats extends LiveChats {
   private readonly inflight = new Set<Promise<unknown>>()
   private readonly refresher: NodeJS.Timeout
   private readonly t: Required<
-    Pick<ClusterChatsOptions, 'entryTtlMs' | 'requestTimeoutMs' | 'livenessMs' | 'commandTimeoutMs'>
+    Pick<ClusterChatsOptions, 'entryTtlMs' | 'requestTimeoutMs' | 'livenessMs' | 'commandTimeoutMs' | 'closingWaitMs'>
   >
 
   constructor(private readonly o: ClusterChatsOptions) {
@@ -77,6 +83,7 @@ export class ClusterLiveChats extends LiveChats {
       requestTimeoutMs: o.requestTimeoutMs ?? 10_000,
       livenessMs: o.livenessMs ?? 5_000,
       commandTimeoutMs: o.commandTimeoutMs ?? 5_000,
+      closingWaitMs: o.closingWaitMs ?? 10_000,
     }
     o.bus.handle('evi.send', (body) => this.onSend(body as { accountId: string; chatId: string; message: unknown }))
     o.bus.handle('evi.watch', async (body) => this.onWatch(body as { accountId: string; chatId: string }))
@@ -91,6 +98,10 @@ export class ClusterLiveChats extends LiveChats {
 
   private channel(chatId: string): string {
     return this.o.bus.name('evi', 'chat', chatId)
+  }
+
+  private closingKey(chatGroupId: string): string {
+    return this.o.bus.name('evi', 'closing', chatGroupId)
   }
 
   private track(p: Promise<unknown>, what: string): void {
@@ -128,6 +139,51 @@ export class ClusterLiveChats extends LiveChats {
     p.unsubscribe()
     // Followers close with the chat (a follower subscribing right now hears it too).
     this.track(this.o.bus.publish(this.channel(chatId), JSON.stringify({ end: true })), 'ending a relayed chat')
+  }
+
+  override closingGroup(chatGroupId: string, done: Promise<void>): void {
+    super.closingGroup(chatGroupId, done)
+    const key = this.closingKey(chatGroupId)
+    // Written before the chat's slot and registry entry are given back (one connection keeps the
+    // order), so a node that can start the group's next chat already sees it.
+    this.track(this.o.redis.set(key, this.o.bus.nodeId, 'PX', this.t.entryTtlMs), 'marking a chat group closing')
+    void done.finally(() => this.track(this.o.redis.del(key), 'unmarking a chat group closing'))
+  }
+
+  /** Also waits (up to `closingWaitMs`) for the group's chat that ended on another node to finish closing. */
+  override async groupClosed(chatGroupId: string): Promise<void> {
+    await super.groupClosed(chatGroupId)
+    const until = Date.now() + this.t.closingWaitMs
+    const key = this.closingKey(chatGroupId)
+    try {
+      while (Date.now() < until) {
+        const n = await withDeadline(this.o.redis.exists(key), this.t.commandTimeoutMs, 'reading a chat group')
+        if (n === 0) return
+        await new Promise((r) => setTimeout(r, 100))
+      }
+    } catch (err) {
+      // The database's word (is the group active?) decides without it.
+      this.o.log.warn({ err }, 'evi cluster: reading whether a chat group is closing failed')
+    }
+  }
+
+  /**
+   * Of these ACTIVE chats, the ones no node runs: not here, no registry entry, and their group not
+   * closing anywhere. Throws when Redis cannot say (the sweep then ends nothing).
+   */
+  async unregistered<C extends { chatId: string; chatGroupId: string }>(chats: C[]): Promise<C[]> {
+    const candidates = chats.filter((c) => !this.chats.has(c.chatId))
+    if (candidates.length === 0) return []
+    const batch = this.o.redis.pipeline()
+    for (const c of candidates) batch.exists(this.key(c.chatId)).exists(this.closingKey(c.chatGroupId))
+    const results = await withDeadline(batch.exec(), this.t.commandTimeoutMs, 'reading the chat registry')
+    if (!results) throw new Error('the chat registry read was aborted')
+    return candidates.filter((_, i) => {
+      const [entryErr, entry] = results[2 * i]!
+      const [closingErr, closing] = results[2 * i + 1]!
+      if (entryErr || closingErr) throw entryErr ?? closingErr
+      return entry === 0 && closing === 0
+    })
   }
 
   override async reserve(accountId: string): Promise<Release | undefined> {

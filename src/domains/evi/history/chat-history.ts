@@ -143,14 +143,19 @@ export function createChatHistory(d: ChatHistoryDeps): ChatHistory {
     },
 
     async endStaleChats(startedBefore) {
-      const stale = await db
+      const stale = await this.activeChats(startedBefore)
+      for (const c of stale) await this.endChat(c.accountId, c.chatId, 'ERROR')
+      return stale.length
+    },
+
+    async activeChats(startedBefore) {
+      const rows = await db
         .selectFrom('evi_chats')
-        .select(['id', 'account_id', 'start_timestamp'])
+        .select(['id', 'account_id', 'chat_group_id'])
         .where('status', '=', 'ACTIVE')
         .where('start_timestamp', '<', startedBefore)
         .execute()
-      for (const c of stale) await this.endChat(c.account_id, c.id, 'ERROR')
-      return stale.length
+      return rows.map((r) => ({ chatId: r.id, accountId: r.account_id, chatGroupId: r.chat_group_id }))
     },
 
     recorder(_accountId, chatId) {

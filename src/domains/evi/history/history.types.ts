@@ -103,4 +103,12 @@ export interface ChatHistory {
    * process died mid-chat (no live chat runs longer than PROSODIA_EVI_MAX_CHAT_SECONDS). Returns how many.
    */
   endStaleChats(startedBefore: number): Promise<number>
+  /** Every account's chats still ACTIVE that started before `startedBefore` (the cluster's orphan sweep). */
+  activeChats(startedBefore: number): Promise<ActiveChat[]>
+}
+
+export interface ActiveChat {
+  chatId: string
+  accountId: string
+  chatGroupId: string
 }
