@@ -48,8 +48,17 @@ export function apiEnv(stack: { databaseUrl: string; dataDir: string; redis?: { 
   }
 }
 
+/** Job i's request body: one sentence of text by default; the I/O-bound runs give a URL instead. */
+export type JobBody = (i: number) => Record<string, unknown>
+const textJob: JobBody = (i) => ({ text: [sentence(i)] })
+
 /** POSTs jobs 0..n-1 with `concurrency` requests in flight; returns the ids. Any non-200 fails the run. */
-export async function submitJobs(url: string, n: number, concurrency = SUBMIT_CONCURRENCY): Promise<string[]> {
+export async function submitJobs(
+  url: string,
+  n: number,
+  concurrency = SUBMIT_CONCURRENCY,
+  jobBody: JobBody = textJob,
+): Promise<string[]> {
   const ids: string[] = new Array<string>(n)
   let next = 0
   const loop = async () => {
@@ -58,7 +67,7 @@ export async function submitJobs(url: string, n: number, concurrency = SUBMIT_CO
       const res = await fetch(`${url}/v0/batch/jobs`, {
         method: 'POST',
         headers: { 'x-hume-api-key': BENCH_KEY, 'content-type': 'application/json' },
-        body: JSON.stringify({ text: [sentence(i)] }),
+        body: JSON.stringify(jobBody(i)),
       })
       const body = await res.text()
       if (res.status !== 200) throw new Error(`POST /v0/batch/jobs #${i}: ${res.status} ${body}`)
@@ -121,12 +130,17 @@ async function startWorkers(env: Record<string, string>, w: number) {
   return { t0, ready, procs }
 }
 
-export async function batchRun(queue: QueueKind, workers: number, jobs: number): Promise<BatchRun> {
+export async function batchRun(
+  queue: QueueKind,
+  workers: number,
+  jobs: number,
+  o: { jobBody?: JobBody; env?: Record<string, string> } = {},
+): Promise<BatchRun> {
   const label = `batch ${queue} × ${workers} worker(s)`
   const before = await waitForQuiet(label)
   console.log(`${label}: ${jobs} jobs, load ${before.load.map((x) => x.toFixed(2)).join(' ')}`)
   const stack = await freshStack(queue)
-  const env = apiEnv(stack)
+  const env = { ...apiEnv(stack), ...o.env }
   const db = new pg.Client({ connectionString: stack.databaseUrl })
   let api: ServerProcess | undefined
   let started: Awaited<ReturnType<typeof startWorkers>> | undefined
@@ -139,7 +153,7 @@ export async function batchRun(queue: QueueKind, workers: number, jobs: number):
       await fetch(`${api.url}/v0/batch/jobs?limit=1`, { headers: { 'x-hume-api-key': BENCH_KEY } })
 
     const s0 = performance.now()
-    await submitJobs(api.url, jobs)
+    await submitJobs(api.url, jobs, SUBMIT_CONCURRENCY, o.jobBody)
     const submitS = (performance.now() - s0) / 1000
     const queued = await counts(db)
     if (queued.total !== jobs) throw new Error(`expected ${jobs} jobs in batch_jobs, found ${queued.total}`)
