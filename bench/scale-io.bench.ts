@@ -16,7 +16,7 @@ import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import os from 'node:os'
 import { writeSection } from './lib/report.js'
-import { batchRun, SUBMIT_CONCURRENCY, type BatchRun, type QueueKind } from './lib/scale-batch.js'
+import { batchRun, fmt, pct, QUEUE_LABEL, SUBMIT_CONCURRENCY, workerRatio, type BatchRun } from './lib/scale-batch.js'
 import { fmtLoad, sentence } from './lib/scale-env.js'
 
 const JOBS = Number(process.env.BENCH_SCALE_IO_JOBS ?? 1_000)
@@ -24,10 +24,6 @@ const DELAY_MS = Number(process.env.BENCH_SCALE_IO_DELAY_MS ?? 200)
 /** runtime.ts: a worker process runs max(2, 2 × inference threads) jobs at once; the runs use 1 thread. */
 const JOBS_PER_WORKER = 2
 if (!Number.isInteger(JOBS) || JOBS < 1) throw new Error(`BENCH_SCALE_IO_JOBS must be a positive integer, got ${JOBS}`)
-
-const fmt = (n: number, digits = 0) =>
-  n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits })
-const QUEUE_LABEL: Record<QueueKind, string> = { sql: 'SQL queue (PostgreSQL)', bullmq: 'BullMQ (Redis)' }
 
 /** Serves /doc/<i>.txt (sentence i) after DELAY_MS; counts what it served. */
 async function slowServer() {
@@ -59,14 +55,8 @@ function row(r: BatchRun): string {
     `**${fmt(r.jobsPerS, 1)}**`,
     fmt(ceiling, 1),
     fmt(r.workerCpuS / r.drainS, 2),
-    `${Math.round((r.machineBusyS / r.machineCapacityS) * 100)}%`,
+    pct(r.machineBusyS / r.machineCapacityS),
   ].join(' | ')
-}
-
-function ratio(runs: BatchRun[], queue: QueueKind): number {
-  const one = runs.find((r) => r.queue === queue && r.workers === 1)!
-  const two = runs.find((r) => r.queue === queue && r.workers === 2)!
-  return two.jobsPerS / one.jobsPerS
 }
 
 function body(runs: BatchRun[], wallS: number): string {
@@ -85,7 +75,7 @@ function body(runs: BatchRun[], wallS: number): string {
     '| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: |',
     ...runs.map((r) => `| ${row(r)} |`),
     '',
-    `Scaling, 2 workers / 1 worker: **${fmt(ratio(runs, 'sql'), 2)}×** on the SQL queue, **${fmt(ratio(runs, 'bullmq'), 2)}×** on BullMQ.`,
+    `Scaling, 2 workers / 1 worker: **${fmt(workerRatio(runs, 'sql'), 2)}×** on the SQL queue, **${fmt(workerRatio(runs, 'bullmq'), 2)}×** on BullMQ.`,
     '',
     'Here the workers wait rather than compute (see "Worker CPU"), so a second process doubles the jobs in',
     'flight and the throughput follows, on the same two cores that the CPU-bound runs above could not stretch.',

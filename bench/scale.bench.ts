@@ -15,7 +15,7 @@
 import os from 'node:os'
 import { writeSection } from './lib/report.js'
 import { API_CONNECTIONS, apiRun, type ApiMeasurement, type ApiRun } from './lib/scale-api.js'
-import { batchRun, SUBMIT_CONCURRENCY, type BatchRun, type QueueKind } from './lib/scale-batch.js'
+import { batchRun, fmt, pct, QUEUE_LABEL, SUBMIT_CONCURRENCY, workerRatio, type BatchRun } from './lib/scale-batch.js'
 import { fmtLoad, QUIET_LOAD as QUIET } from './lib/scale-env.js'
 
 const JOBS = Number(process.env.BENCH_SCALE_JOBS ?? 10_000)
@@ -23,11 +23,6 @@ const API_DURATION = Number(process.env.BENCH_DURATION ?? 10)
 const API_WARMUP = Number(process.env.BENCH_WARMUP ?? 2)
 const API_ROUNDS = Number(process.env.BENCH_SCALE_API_ROUNDS ?? 3)
 if (!Number.isInteger(JOBS) || JOBS < 1) throw new Error(`BENCH_SCALE_JOBS must be a positive integer, got ${JOBS}`)
-
-const fmt = (n: number, digits = 0) =>
-  n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits })
-const pct = (x: number) => `${Math.round(x * 100)}%`
-const QUEUE_LABEL: Record<QueueKind, string> = { sql: 'SQL queue (PostgreSQL)', bullmq: 'BullMQ (Redis)' }
 
 function batchRow(r: BatchRun): string {
   const cores = r.workerCpuS / r.drainS
@@ -57,15 +52,9 @@ function apiRow(m: ApiMeasurement): string {
   ].join(' | ')
 }
 
-function ratio(runs: BatchRun[], queue: QueueKind): number {
-  const one = runs.find((r) => r.queue === queue && r.workers === 1)!
-  const two = runs.find((r) => r.queue === queue && r.workers === 2)!
-  return two.jobsPerS / one.jobsPerS
-}
-
 function body(runs: BatchRun[], api: ApiRun, wallS: number): string {
-  const sqlRatio = ratio(runs, 'sql')
-  const bullRatio = ratio(runs, 'bullmq')
+  const sqlRatio = workerRatio(runs, 'sql')
+  const bullRatio = workerRatio(runs, 'bullmq')
   const apiRatio = api.two.reqPerS / api.one.reqPerS
   const oneWorker = runs.filter((r) => r.workers === 1)
   const workerCores = (r: BatchRun) => r.workerCpuS / r.drainS

@@ -191,3 +191,15 @@ export async function batchRun(
     await stack.close()
   }
 }
+
+export const fmt = (n: number, digits = 0) =>
+  n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits })
+export const pct = (x: number) => `${Math.round(x * 100)}%`
+export const QUEUE_LABEL: Record<QueueKind, string> = { sql: 'SQL queue (PostgreSQL)', bullmq: 'BullMQ (Redis)' }
+
+/** Jobs/s with 2 workers over jobs/s with 1, on one queue, from one benchmark run's rows. */
+export function workerRatio(runs: BatchRun[], queue: QueueKind): number {
+  const one = runs.find((r) => r.queue === queue && r.workers === 1)!
+  const two = runs.find((r) => r.queue === queue && r.workers === 2)!
+  return two.jobsPerS / one.jobsPerS
+}
