@@ -27,10 +27,14 @@ export class OrphanSweep {
   private running: Promise<unknown> = Promise.resolve()
 
   constructor(private readonly o: OrphanSweepOptions) {
+    let busy = false
     this.timer = setInterval(() => {
-      this.running = this.sweep().catch((err: unknown) =>
-        o.log.warn({ err }, 'evi cluster: the orphan-chat sweep failed'),
-      )
+      // A sweep slower than the interval (a slow database) is not overlapped by the next one.
+      if (busy) return
+      busy = true
+      this.running = this.sweep()
+        .catch((err: unknown) => o.log.warn({ err }, 'evi cluster: the orphan-chat sweep failed'))
+        .finally(() => (busy = false))
     }, o.everyMs)
     this.timer.unref()
   }
