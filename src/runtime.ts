@@ -287,7 +287,7 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}): 
           history: eviHistory.chats,
           live: liveChats,
           log: clusterLog,
-          everyMs: opts.cluster?.orphanSweepMs ?? opts.cluster?.entryTtlMs ?? 30_000,
+          everyMs: opts.cluster?.orphanSweepMs ?? liveChats.entryTtlMs,
         })
       : undefined
   // Chats left ACTIVE by a process that died mid-chat: none can still be running past the longest chat.

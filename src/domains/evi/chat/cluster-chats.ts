@@ -92,6 +92,11 @@ export class ClusterLiveChats extends LiveChats {
     this.refresher.unref()
   }
 
+  /** How long a registry entry outlives its node's last refresh, ms (the orphan sweep's interval). */
+  get entryTtlMs(): number {
+    return this.t.entryTtlMs
+  }
+
   private key(chatId: string): string {
     return this.o.bus.name('evi', 'live', chatId)
   }
